@@ -1,0 +1,142 @@
+import { z } from 'zod';
+import { duration } from './duration.ts';
+
+/** Every kind of target, in the order the error messages list them. */
+export const kinds = ['datastream', 'cluster-heartbeat'] as const;
+export type Kind = (typeof kinds)[number];
+
+/** Datastream v1 stream states: https://cloud.google.com/datastream/docs/reference/rest/v1/projects.locations.streams#state */
+export const datastreamStates = [
+  'NOT_STARTED',
+  'RUNNING',
+  'PAUSED',
+  'MAINTENANCE',
+  'FAILED',
+  'FAILED_PERMANENTLY',
+  'STARTING',
+  'DRAINING',
+] as const;
+
+const DEFAULT_TIMEOUT = '10s';
+const DEFAULT_CONCURRENCY = 64;
+const DEFAULT_POD_RULES = { outofservice: [false], database: [true], memorystore: [true] };
+
+const mention = z
+  .union([z.string().min(1), z.array(z.string().min(1))])
+  .describe('Slack mention(s) put in front of an alert, in raw Slack syntax: <!subteam^ID>, <@U123>, <!here>');
+
+const targetName = z
+  .string()
+  .regex(/^[A-Za-z0-9_.-]{1,100}$/, 'must be 1 to 100 letters, digits, "-", "_" or "."')
+  .refine((name) => !/^\.{1,2}$/.test(name) && !/^__.*__$/.test(name), {
+    message: 'is reserved by Firestore ("." , ".." and __names__ cannot be document ids)',
+  })
+  .describe('Unique name of the target; the key of its state in Firestore');
+
+const stateList = z.array(z.string().min(1)).min(1);
+
+/** Keys every kind accepts, and that `defaults:` may set for all targets. */
+const common = {
+  name: targetName,
+  mention: mention.optional(),
+  timeout: duration.optional().describe('Check timeout: 500ms, 10s, 2m or a number of seconds'),
+};
+
+const datastreamTarget = z
+  .strictObject({
+    ...common,
+    kind: z.literal('datastream'),
+    project: z.string().min(1).optional().describe('Project of the stream; default: GOOGLE_CLOUD_PROJECT'),
+    location: z.string().min(1).optional().describe('Region of the stream, e.g. asia-northeast1'),
+    stream: z
+      .string()
+      .min(1)
+      .describe('Stream id, or a full projects/*/locations/*/streams/* name (then project and location are not needed)'),
+    allowedStates: stateList.default(['RUNNING', 'STARTING']).describe('States that count as healthy'),
+  })
+  .superRefine((target, ctx) => {
+    if (!target.stream.startsWith('projects/') && target.location === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['location'],
+        message: 'is required unless stream is a full projects/*/locations/*/streams/* name',
+      });
+    }
+  });
+
+const podFieldValues = z.array(z.union([z.boolean(), z.string(), z.number()]));
+
+const clusterHeartbeatTarget = z.strictObject({
+  ...common,
+  kind: z.literal('cluster-heartbeat'),
+  url: z
+    .url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
+    .describe('The heartbeat URL, e.g. https://apigw.example/heartbeat?cluster=true'),
+  headers: z
+    .record(z.string(), z.string())
+    .default({})
+    .describe('Request headers; ${VAR} in a value is read from the environment (keep tokens out of the YAML)'),
+  components: z
+    .union([z.array(z.string().min(1)), z.record(z.string(), z.int().positive())])
+    .prefault([])
+    .transform((value) =>
+      Array.isArray(value) ? Object.fromEntries(value.map((name) => [name, 1])) : value,
+    )
+    .describe('Components that must be present: a list (at least one pod each) or a map of minimum pod counts'),
+  pod: z
+    .record(z.string(), podFieldValues)
+    .prefault({})
+    .transform((rules) => ({ ...DEFAULT_POD_RULES, ...rules }))
+    .describe('Allowed values of each pod field; merged over outofservice: [false], database: [true], memorystore: [true]'),
+  allowedStates: stateList.default(['HEALTHY']).describe('States that count as healthy'),
+});
+
+const target = z.discriminatedUnion('kind', [datastreamTarget, clusterHeartbeatTarget], {
+  error: (issue) =>
+    issue.code === 'invalid_union'
+      ? `unknown kind ${JSON.stringify((issue.input as { kind?: unknown } | undefined)?.kind)}; expected ${kinds.join(' | ')}`
+      : undefined,
+});
+
+/** The whole targets file. Unknown keys are rejected everywhere, and the error names them. */
+export const targetsFile = z
+  .strictObject({
+    version: z.literal(1).default(1).describe('Version of this file format'),
+    concurrency: z
+      .int()
+      .positive()
+      .max(1000)
+      .default(DEFAULT_CONCURRENCY)
+      .describe('How many targets are checked at the same time'),
+    defaults: z
+      .strictObject({
+        mention: common.mention,
+        timeout: duration.prefault(DEFAULT_TIMEOUT).describe(common.timeout.description ?? ''),
+      })
+      .prefault({})
+      .describe('Values every target gets unless it sets its own'),
+    targets: z.array(target).default([]),
+  })
+  .superRefine((file, ctx) => {
+    const seen = new Set<string>();
+    file.targets.forEach((t, index) => {
+      if (seen.has(t.name)) {
+        ctx.addIssue({ code: 'custom', path: ['targets', index, 'name'], message: `duplicate name "${t.name}"` });
+      }
+      seen.add(t.name);
+    });
+  });
+
+export type TargetsFile = z.infer<typeof targetsFile>;
+type TargetSpec = TargetsFile['targets'][number];
+
+/**
+ * A target after `defaults:` are merged in and `${VAR}`s are expanded: what checks, evaluation
+ * and messages work with.
+ */
+export type Target = TargetSpec extends infer T
+  ? T extends TargetSpec
+    ? Omit<T, 'mention' | 'timeout'> & { mention: string[]; timeout: number }
+    : never
+  : never;
+export type TargetOf<K extends Kind> = Extract<Target, { kind: K }>;

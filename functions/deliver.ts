@@ -1,0 +1,59 @@
+import type { Logger } from './log.ts';
+import { DeliveryError, type Notifier } from './notify/notifier.ts';
+import type { StateStore } from './store/state-store.ts';
+
+/** Longer than one Slack request may take, so a lease only expires when its poll died. */
+const LEASE_MS = 60_000;
+
+export interface DeliveryResult {
+  sent: number;
+  /** Still waiting after this poll: failed now, or held back behind an older failed message. */
+  pending: number;
+  /** Why messages failed, one line each, for the report's error. */
+  failures: string[];
+}
+
+/**
+ * Sends everything in the outbox, oldest first: this poll's messages and any that an earlier poll
+ * could not deliver. A target's messages keep their order (an alert never arrives after its
+ * recovery): once one fails, that target's later ones wait for the next poll too. A message that
+ * another poll is sending right now (it holds the lease) is left to it.
+ */
+export async function deliverOutbox(
+  store: StateStore,
+  notifier: Notifier,
+  clock: () => Date,
+  log: Logger,
+): Promise<DeliveryResult> {
+  const result: DeliveryResult = { sent: 0, pending: 0, failures: [] };
+  const blocked = new Set<string>();
+  for (const entry of await store.pending()) {
+    if (blocked.has(entry.target)) {
+      result.pending++;
+      continue;
+    }
+    const now = clock();
+    if (!(await store.claim(entry.id, now, new Date(now.getTime() + LEASE_MS)))) continue;
+    try {
+      await notifier.send(entry.message);
+    } catch (error) {
+      if (!(error instanceof DeliveryError)) throw error;
+      await store.release(entry.id, error.message);
+      blocked.add(entry.target);
+      result.pending++;
+      const failure = `notification for ${entry.target} not delivered to ${notifier.destination}: ${error.message}`;
+      result.failures.push(failure);
+      log(error.permanent ? 'ERROR' : 'WARNING', failure, {
+        target: entry.target,
+        permanent: error.permanent,
+        attempts: entry.attempts + 1,
+      });
+      continue;
+    }
+    // Slack has it now; if this write fails the lease expires and a later poll sends it again,
+    // the one duplicate an incoming webhook (which has no idempotency key) cannot rule out.
+    await store.markSent(entry.id, clock());
+    result.sent++;
+  }
+  return result;
+}

@@ -1,0 +1,45 @@
+/**
+ * The shared vocabulary of a poll. Checks produce {@link Observation}s, evaluation turns them into
+ * {@link TargetStatus}es and {@link Transition}s, the store keeps them, notify sends them.
+ */
+import type { Kind } from './config/schema.ts';
+
+/** What a check saw: a state name (`RUNNING`, `DEGRADED`, `UNREACHABLE`…) and the evidence for it. */
+export interface Observation {
+  state: string;
+  detail: string;
+}
+
+/** The stored, current state of one target. */
+export interface TargetStatus {
+  kind: Kind;
+  state: string;
+  healthy: boolean;
+  /** When the target entered this state. */
+  since: Date;
+  detail: string;
+  /** When the current unhealthy spell began (kept across unhealthy → unhealthy); null while healthy. */
+  unhealthySince: Date | null;
+}
+
+/** A change of state, recorded once and, when {@link Transition.notify}, sent once. */
+export interface Transition {
+  target: string;
+  kind: Kind;
+  /** null on the first observation of a target. */
+  from: string | null;
+  fromHealthy: boolean | null;
+  to: string;
+  toHealthy: boolean;
+  at: Date;
+  detail: string;
+  /** For a recovery: when the unhealthy spell it ends began. */
+  unhealthySince: Date | null;
+  notify: boolean;
+}
+
+/** A Slack message, already built: Block Kit blocks and the plain-text fallback. */
+export interface OutboundMessage {
+  text: string;
+  blocks: Record<string, unknown>[];
+}

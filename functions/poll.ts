@@ -1,0 +1,158 @@
+import type { datastream_v1 } from 'googleapis/build/src/apis/datastream/index.js';
+import { observeAll, type Observed } from './checks/observe-all.ts';
+import { loadConfig } from './config/load.ts';
+import type { Kind } from './config/schema.ts';
+import { deliverOutbox } from './deliver.ts';
+import { decide, type Decision } from './evaluate.ts';
+import type { Logger } from './log.ts';
+import type { TargetStatus } from './model.ts';
+import { buildMessage } from './notify/message.ts';
+import type { Notifier } from './notify/notifier.ts';
+import type { Changes, StateStore } from './store/state-store.ts';
+
+/** Everything a poll talks to, passed in so tests can point it at local fakes. */
+export interface PollDependencies {
+  targetsFile: string;
+  /** For `${VAR}` in headers and the default project. */
+  env: NodeJS.ProcessEnv;
+  store: StateStore;
+  notifier: Notifier;
+  datastream: () => datastream_v1.Datastream;
+  log: Logger;
+  clock: () => Date;
+}
+
+export interface PollOptions {
+  /** Observe and report; store nothing, send nothing. */
+  dryRun: boolean;
+  /** Poll only these targets; empty: all of them. */
+  only: readonly string[];
+}
+
+export interface TargetReport {
+  name: string;
+  kind: Kind;
+  state: string;
+  healthy: boolean;
+  /** This poll recorded a transition for the target. */
+  changed: boolean;
+  previousState: string | null;
+  detail: string;
+  durationMs: number;
+}
+
+export interface PollReport {
+  ok: boolean;
+  startedAt: string;
+  durationMs: number;
+  targets: TargetReport[];
+  notifications: { sent: number; pending: number };
+  error?: string;
+}
+
+/** `?target=` named a target that the file does not have. */
+export class UnknownTargetError extends Error {
+  override readonly name = 'UnknownTargetError';
+}
+
+/** One poll: load the targets, observe them, record what changed, send what is due, report. */
+export async function poll(deps: PollDependencies, options: PollOptions): Promise<PollReport> {
+  const startedAt = deps.clock();
+  const config = await loadConfig(deps.targetsFile, deps.env);
+  const unknown = options.only.filter((name) => !config.targets.some((t) => t.name === name));
+  if (unknown.length > 0) throw new UnknownTargetError(`no target named ${unknown.join(', ')} in ${deps.targetsFile}`);
+  const targets = options.only.length > 0 ? config.targets.filter((t) => options.only.includes(t.name)) : config.targets;
+  const names = targets.map((t) => t.name);
+
+  const observed = await observeAll(targets, config.concurrency, deps.datastream);
+  const now = deps.clock();
+  const decideAll = (previous: ReadonlyMap<string, TargetStatus>) =>
+    observed.map((o) => decide(o.target, o.observation, previous.get(o.target.name), now));
+
+  let previous: ReadonlyMap<string, TargetStatus> = new Map();
+  let decisions: Decision[];
+  let delivery = { sent: 0, pending: 0, failures: [] as string[] };
+  if (options.dryRun) {
+    previous = await deps.store.read(names);
+    decisions = decideAll(previous);
+  } else {
+    decisions = [];
+    await deps.store.record(names, (stored) => {
+      // Runs again if another poll wrote first; only the run that commits is kept.
+      previous = stored;
+      decisions = decideAll(stored);
+      return toChanges(observed, decisions);
+    });
+    delivery = await deliverOutbox(deps.store, deps.notifier, deps.clock, deps.log);
+  }
+
+  const report: PollReport = {
+    ok: delivery.pending === 0,
+    startedAt: startedAt.toISOString(),
+    durationMs: deps.clock().getTime() - startedAt.getTime(),
+    targets: observed.map((o, i) => targetReport(o, decisions[i], previous.get(o.target.name))),
+    notifications: { sent: delivery.sent, pending: delivery.pending },
+  };
+  if (delivery.failures.length > 0) report.error = delivery.failures.join('\n');
+  logReport(deps.log, report, options);
+  return report;
+}
+
+function toChanges(observed: Observed[], decisions: Decision[]): Changes {
+  const changes: Changes = { statuses: new Map(), transitions: [] };
+  decisions.forEach((decision, i) => {
+    const target = observed[i]?.target;
+    if (!decision.transition || !target) return;
+    changes.statuses.set(target.name, decision.status);
+    const { transition } = decision;
+    changes.transitions.push(
+      transition.notify ? { transition, message: buildMessage(transition, target.mention) } : { transition },
+    );
+  });
+  return changes;
+}
+
+function targetReport(o: Observed, decision: Decision | undefined, previous: TargetStatus | undefined): TargetReport {
+  return {
+    name: o.target.name,
+    kind: o.target.kind,
+    state: o.observation.state,
+    healthy: decision?.status.healthy ?? false,
+    changed: decision?.transition !== undefined,
+    previousState: previous?.state ?? null,
+    detail: o.observation.detail,
+    durationMs: o.durationMs,
+  };
+}
+
+function logReport(log: Logger, report: PollReport, options: PollOptions): void {
+  for (const t of report.targets) {
+    log(t.healthy ? 'INFO' : 'WARNING', `${t.name}: ${t.state}${t.changed ? ` (was ${t.previousState ?? 'never seen'})` : ''}`, {
+      target: t.name,
+      kind: t.kind,
+      state: t.state,
+      healthy: t.healthy,
+      changed: t.changed,
+      previousState: t.previousState,
+      detail: t.detail,
+      durationMs: t.durationMs,
+    });
+  }
+  const unhealthy = report.targets.filter((t) => !t.healthy).length;
+  const changed = report.targets.filter((t) => t.changed).length;
+  log(
+    report.ok ? 'INFO' : 'ERROR',
+    `poll ${report.ok ? 'done' : 'incomplete'}: ${report.targets.length} targets, ${unhealthy} unhealthy, ` +
+      `${changed} changed, ${report.notifications.sent} sent, ${report.notifications.pending} pending`,
+    {
+      pollSummary: true,
+      dryRun: options.dryRun,
+      targets: report.targets.length,
+      unhealthy,
+      changed,
+      ...report.notifications,
+      durationMs: report.durationMs,
+      ...(report.error ? { error: report.error } : {}),
+    },
+  );
+}

@@ -1,0 +1,155 @@
+import { FieldValue, Timestamp, type Firestore } from '@google-cloud/firestore';
+import type { Kind } from '../config/schema.ts';
+import type { OutboundMessage, TargetStatus } from '../model.ts';
+import type { Changes, OutboxEntry, StateStore } from './state-store.ts';
+
+/** The board keeps a short detail; the transition keeps the whole one. */
+const BOARD_DETAIL_CHARS = 500;
+
+interface StoredStatus {
+  kind: Kind;
+  state: string;
+  healthy: boolean;
+  since: Timestamp;
+  detail: string;
+  unhealthySince: Timestamp | null;
+}
+
+interface StoredOutbox {
+  target: string;
+  text: string;
+  /** Block Kit as JSON: Firestore cannot hold every shape Slack accepts (arrays in arrays). */
+  blocks: string;
+  createdAt: Timestamp;
+  attempts: number;
+  lastError: string | null;
+  claimedUntil: Timestamp | null;
+}
+
+/**
+ * Firestore layout (collection names get `prefix` in front, so pollers can share a database):
+ *
+ * - `status/targets`: ONE document holding every target's current state in a map keyed by target
+ *   name. A steady poll reads this one document and writes nothing, so cost does not grow with
+ *   targets × polling rate; the price is a ceiling of roughly a thousand targets (1 MiB document).
+ * - `transitions/{id}`: every change ever recorded (from, to, at, detail, notifiedAt).
+ * - `outbox/{id}`: a message not yet taken by Slack; same id as its transition, deleted once sent.
+ */
+export class FirestoreStateStore implements StateStore {
+  private readonly db: Firestore;
+  private readonly prefix: string;
+
+  constructor(db: Firestore, prefix = '') {
+    this.db = db;
+    this.prefix = prefix;
+  }
+
+  private get board() {
+    return this.db.collection(`${this.prefix}status`).doc('targets');
+  }
+  private get transitions() {
+    return this.db.collection(`${this.prefix}transitions`);
+  }
+  private get outbox() {
+    return this.db.collection(`${this.prefix}outbox`);
+  }
+
+  async read(names: readonly string[]): Promise<Map<string, TargetStatus>> {
+    const snapshot = await this.board.get();
+    return pick(snapshot.get('targets') as Record<string, StoredStatus> | undefined, names);
+  }
+
+  async record(
+    names: readonly string[],
+    plan: (previous: ReadonlyMap<string, TargetStatus>) => Changes,
+  ): Promise<Changes> {
+    // The transaction reads the board, so a concurrent poll that changed it makes this one retry
+    // and re-plan against what that poll wrote: the same change is never recorded twice.
+    return this.db.runTransaction(async (tx) => {
+      const snapshot = await tx.get(this.board);
+      const stored = (snapshot.get('targets') as Record<string, StoredStatus> | undefined) ?? {};
+      const changes = plan(pick(stored, names));
+      if (changes.statuses.size === 0 && changes.transitions.length === 0) return changes;
+
+      const targets = { ...stored };
+      for (const [name, status] of changes.statuses) targets[name] = toStored(status);
+      tx.set(this.board, { targets, updatedAt: FieldValue.serverTimestamp() });
+      for (const { transition, message } of changes.transitions) {
+        const ref = this.transitions.doc();
+        tx.create(ref, { ...transition, notifiedAt: null });
+        if (message) {
+          const entry: StoredOutbox = {
+            target: transition.target,
+            text: message.text,
+            blocks: JSON.stringify(message.blocks),
+            createdAt: Timestamp.fromDate(transition.at),
+            attempts: 0,
+            lastError: null,
+            claimedUntil: null,
+          };
+          tx.create(this.outbox.doc(ref.id), entry);
+        }
+      }
+      return changes;
+    });
+  }
+
+  async pending(): Promise<OutboxEntry[]> {
+    const snapshot = await this.outbox.orderBy('createdAt').get();
+    return snapshot.docs.map((doc) => {
+      const data = doc.data() as StoredOutbox;
+      const message: OutboundMessage = { text: data.text, blocks: JSON.parse(data.blocks) as OutboundMessage['blocks'] };
+      return {
+        id: doc.id,
+        target: data.target,
+        message,
+        createdAt: data.createdAt.toDate(),
+        attempts: data.attempts,
+        lastError: data.lastError,
+      };
+    });
+  }
+
+  claim(id: string, now: Date, leaseUntil: Date): Promise<boolean> {
+    const ref = this.outbox.doc(id);
+    return this.db.runTransaction(async (tx) => {
+      const snapshot = await tx.get(ref);
+      if (!snapshot.exists) return false;
+      const claimedUntil = snapshot.get('claimedUntil') as Timestamp | null;
+      if (claimedUntil && claimedUntil.toMillis() > now.getTime()) return false;
+      tx.update(ref, { claimedUntil: Timestamp.fromDate(leaseUntil) });
+      return true;
+    });
+  }
+
+  async markSent(id: string, now: Date): Promise<void> {
+    const batch = this.db.batch();
+    batch.delete(this.outbox.doc(id));
+    batch.update(this.transitions.doc(id), { notifiedAt: Timestamp.fromDate(now) });
+    await batch.commit();
+  }
+
+  async release(id: string, error: string): Promise<void> {
+    await this.outbox.doc(id).update({ claimedUntil: null, attempts: FieldValue.increment(1), lastError: error });
+  }
+}
+
+function toStored(status: TargetStatus): StoredStatus {
+  return {
+    ...status,
+    detail: status.detail.slice(0, BOARD_DETAIL_CHARS),
+    since: Timestamp.fromDate(status.since),
+    unhealthySince: status.unhealthySince ? Timestamp.fromDate(status.unhealthySince) : null,
+  };
+}
+
+function pick(stored: Record<string, StoredStatus> | undefined, names: readonly string[]): Map<string, TargetStatus> {
+  const found = new Map<string, TargetStatus>();
+  for (const name of names) {
+    const s = stored?.[name];
+    if (s) {
+      found.set(name, { ...s, since: s.since.toDate(), unhealthySince: s.unhealthySince?.toDate() ?? null });
+    }
+  }
+  return found;
+}

@@ -1,0 +1,51 @@
+import type { OutboundMessage, TargetStatus, Transition } from '../model.ts';
+
+/** What one poll decided, given the stored states it was shown. */
+export interface Changes {
+  /** New states of the targets that changed; targets not listed are left as they are. */
+  statuses: Map<string, TargetStatus>;
+  /** The transitions to record, each with its message when it is to be sent. */
+  transitions: { transition: Transition; message?: OutboundMessage }[];
+}
+
+/** A message waiting to be sent: it stays in the outbox until Slack has taken it. */
+export interface OutboxEntry {
+  id: string;
+  target: string;
+  message: OutboundMessage;
+  createdAt: Date;
+  attempts: number;
+  lastError: string | null;
+}
+
+/**
+ * Where target states, transitions and the outbox live. The two implementations (Firestore, memory)
+ * give the same guarantees, so the poll does not know which it has.
+ */
+export interface StateStore {
+  /** The stored states of these targets, without writing anything (dry runs). */
+  read(names: readonly string[]): Promise<Map<string, TargetStatus>>;
+
+  /**
+   * Atomically: reads the stored states of `names`, calls `plan` with them and writes what it
+   * returns (new states, transitions, outbox entries). `plan` may run more than once when another
+   * poll wrote in between, and must therefore be pure; the result of the run that committed is
+   * returned. This compare-and-set is what makes a transition recorded, and so sent, once.
+   */
+  record(names: readonly string[], plan: (previous: ReadonlyMap<string, TargetStatus>) => Changes): Promise<Changes>;
+
+  /** Every message still waiting, oldest first. */
+  pending(): Promise<OutboxEntry[]>;
+
+  /**
+   * Takes a message for sending until `leaseUntil`, so that overlapping polls do not both send it.
+   * False when it is gone (sent) or another poll holds an unexpired lease on it.
+   */
+  claim(id: string, now: Date, leaseUntil: Date): Promise<boolean>;
+
+  /** Slack took the message: drop it from the outbox and stamp its transition as notified. */
+  markSent(id: string, now: Date): Promise<void>;
+
+  /** Sending failed: give up the lease, keep the message, remember why. */
+  release(id: string, error: string): Promise<void>;
+}
