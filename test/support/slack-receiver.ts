@@ -1,0 +1,44 @@
+import { listen, type LocalServer } from './http-server.ts';
+
+/** What Slack's incoming webhook would have posted. */
+export interface SlackPayload {
+  text: string;
+  blocks: { type: string; text?: { text: string }; elements?: { text: string }[] }[];
+}
+
+/**
+ * Stands in for a Slack incoming webhook: records every message it accepts, and can be told to
+ * refuse the next ones the way Slack does (HTTP status and a short text body).
+ */
+export class SlackReceiver {
+  readonly messages: SlackPayload[] = [];
+  private refusals: { status: number; body: string }[] = [];
+  private server!: LocalServer;
+
+  static async start(): Promise<SlackReceiver> {
+    const receiver = new SlackReceiver();
+    receiver.server = await listen((req, res, body) => {
+      const refusal = receiver.refusals.shift();
+      if (refusal) {
+        res.writeHead(refusal.status, { 'content-type': 'text/plain' }).end(refusal.body);
+        return;
+      }
+      receiver.messages.push(JSON.parse(body) as SlackPayload);
+      res.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
+    });
+    return receiver;
+  }
+
+  /** The webhook URL, with a secret-looking path like the real ones. */
+  get url(): string {
+    return `${this.server.url}/services/T000/B000/SECRETsecretSECRET`;
+  }
+
+  refuseNext(status: number, body = 'internal_error', times = 1): void {
+    for (let i = 0; i < times; i++) this.refusals.push({ status, body });
+  }
+
+  close(): Promise<void> {
+    return this.server.close();
+  }
+}
