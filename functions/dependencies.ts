@@ -8,7 +8,11 @@ import { FirestoreStateStore } from './store/firestore.ts';
 import { MemoryStateStore } from './store/memory.ts';
 
 /** Builds the real clients from settings: the one place that decides what talks to what. */
-export function createDependencies(settings: Settings, env: NodeJS.ProcessEnv, log: Logger): PollDependencies {
+export function createDependencies(
+  settings: Settings,
+  env: NodeJS.ProcessEnv,
+  log: Logger,
+): PollDependencies {
   if (settings.stateStoreWarning) log('WARNING', settings.stateStoreWarning);
   const store =
     settings.stateStore === 'firestore'

@@ -1,6 +1,12 @@
 import type { HttpFunction } from '@google-cloud/functions-framework';
 import { ConfigError } from './config/errors.ts';
-import { poll, UnknownTargetError, type PollDependencies, type PollOptions, type PollReport } from './poll.ts';
+import {
+  poll,
+  UnknownTargetError,
+  type PollDependencies,
+  type PollOptions,
+  type PollReport,
+} from './poll.ts';
 
 /**
  * The HTTP face of a poll (DESIGN.md, "HTTP contract"): any method; `?dryRun=true`; `?target=NAME`

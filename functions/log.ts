@@ -4,7 +4,9 @@ export type Severity = 'DEBUG' | 'INFO' | 'NOTICE' | 'WARNING' | 'ERROR';
 export type Logger = (severity: Severity, message: string, fields?: Record<string, unknown>) => void;
 
 /** One JSON line per call. Callers pass no secrets: headers and webhook URLs never reach here. */
-export function jsonLogger(write: (line: string) => void = (line) => process.stdout.write(`${line}\n`)): Logger {
+export function jsonLogger(
+  write: (line: string) => void = (line) => process.stdout.write(`${line}\n`),
+): Logger {
   return (severity, message, fields = {}) => {
     write(JSON.stringify({ severity, message, ...fields }));
   };

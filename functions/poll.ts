@@ -60,8 +60,10 @@ export async function poll(deps: PollDependencies, options: PollOptions): Promis
   const startedAt = deps.clock();
   const config = await loadConfig(deps.targetsFile, deps.env);
   const unknown = options.only.filter((name) => !config.targets.some((t) => t.name === name));
-  if (unknown.length > 0) throw new UnknownTargetError(`no target named ${unknown.join(', ')} in ${deps.targetsFile}`);
-  const targets = options.only.length > 0 ? config.targets.filter((t) => options.only.includes(t.name)) : config.targets;
+  if (unknown.length > 0)
+    throw new UnknownTargetError(`no target named ${unknown.join(', ')} in ${deps.targetsFile}`);
+  const targets =
+    options.only.length > 0 ? config.targets.filter((t) => options.only.includes(t.name)) : config.targets;
   const names = targets.map((t) => t.name);
 
   const observed = await observeAll(targets, config.concurrency, deps.datastream);
@@ -112,7 +114,11 @@ function toChanges(observed: Observed[], decisions: Decision[]): Changes {
   return changes;
 }
 
-function targetReport(o: Observed, decision: Decision | undefined, previous: TargetStatus | undefined): TargetReport {
+function targetReport(
+  o: Observed,
+  decision: Decision | undefined,
+  previous: TargetStatus | undefined,
+): TargetReport {
   return {
     name: o.target.name,
     kind: o.target.kind,
@@ -127,16 +133,20 @@ function targetReport(o: Observed, decision: Decision | undefined, previous: Tar
 
 function logReport(log: Logger, report: PollReport, options: PollOptions): void {
   for (const t of report.targets) {
-    log(t.healthy ? 'INFO' : 'WARNING', `${t.name}: ${t.state}${t.changed ? ` (was ${t.previousState ?? 'never seen'})` : ''}`, {
-      target: t.name,
-      kind: t.kind,
-      state: t.state,
-      healthy: t.healthy,
-      changed: t.changed,
-      previousState: t.previousState,
-      detail: t.detail,
-      durationMs: t.durationMs,
-    });
+    log(
+      t.healthy ? 'INFO' : 'WARNING',
+      `${t.name}: ${t.state}${t.changed ? ` (was ${t.previousState ?? 'never seen'})` : ''}`,
+      {
+        target: t.name,
+        kind: t.kind,
+        state: t.state,
+        healthy: t.healthy,
+        changed: t.changed,
+        previousState: t.previousState,
+        detail: t.detail,
+        durationMs: t.durationMs,
+      },
+    );
   }
   const unhealthy = report.targets.filter((t) => !t.healthy).length;
   const changed = report.targets.filter((t) => t.changed).length;

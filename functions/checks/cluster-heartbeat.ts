@@ -71,7 +71,8 @@ function judge(target: TargetOf<'cluster-heartbeat'>, components: Map<string, Po
   for (const [name, minimum] of Object.entries(target.components)) {
     const pods = components.get(name);
     if (!pods || pods.length === 0) problems.push(`${name}: component missing (no pods in the answer)`);
-    else if (pods.length < minimum) problems.push(`${name}: ${pods.length} pods, expected at least ${minimum}`);
+    else if (pods.length < minimum)
+      problems.push(`${name}: ${pods.length} pods, expected at least ${minimum}`);
   }
   let podCount = 0;
   for (const [name, pods] of components) {
@@ -82,7 +83,9 @@ function judge(target: TargetOf<'cluster-heartbeat'>, components: Map<string, Po
         const value = p[field];
         if (!allowed.some((a) => a === value)) {
           const shown = value === undefined ? 'missing' : JSON.stringify(value);
-          problems.push(`${name}/${host}: ${field}=${shown} (allowed: ${allowed.map((a) => JSON.stringify(a)).join(', ')})`);
+          problems.push(
+            `${name}/${host}: ${field}=${shown} (allowed: ${allowed.map((a) => JSON.stringify(a)).join(', ')})`,
+          );
         }
       }
     });

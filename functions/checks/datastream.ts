@@ -38,7 +38,8 @@ function classify(error: unknown, name: string, signal: AbortSignal, timeoutMs: 
   const status = (error as ApiError).response?.status ?? (error as ApiError).status;
   if (typeof status === 'number') {
     const reason = apiMessage((error as ApiError).response?.data) ?? (error as Error).message;
-    if (status === 404) return { state: 'NOT_FOUND', detail: `stream ${name} not found (deleted or misspelt): ${reason}` };
+    if (status === 404)
+      return { state: 'NOT_FOUND', detail: `stream ${name} not found (deleted or misspelt): ${reason}` };
     if (status === 403) {
       return {
         state: 'PERMISSION_DENIED',
@@ -56,7 +57,10 @@ function classify(error: unknown, name: string, signal: AbortSignal, timeoutMs: 
         'GOOGLE_APPLICATION_CREDENTIALS; on Cloud Run the function uses its service account',
     };
   }
-  return { state: 'UNREACHABLE', detail: `Datastream API: ${describeNetworkError(error, timeoutMs, signal)}` };
+  return {
+    state: 'UNREACHABLE',
+    detail: `Datastream API: ${describeNetworkError(error, timeoutMs, signal)}`,
+  };
 }
 
 /** Google APIs answer `{"error": {"code": 404, "message": "…", "status": "NOT_FOUND"}}`. */

@@ -34,12 +34,10 @@ async function observeOne(target: Target, datastream: CheckContext['datastream']
       resolve({ state: 'UNREACHABLE', detail: `timed out after ${formatDuration(target.timeout)}` });
     });
   });
-  const checked = observe(target, { signal, datastream }).catch(
-    (error: unknown): Observation => ({
-      state: 'UNREACHABLE',
-      detail: `the ${target.kind} check failed unexpectedly: ${error instanceof Error ? error.message : String(error)}`,
-    }),
-  );
+  const checked = observe(target, { signal, datastream }).catch((error: unknown): Observation => ({
+    state: 'UNREACHABLE',
+    detail: `the ${target.kind} check failed unexpectedly: ${error instanceof Error ? error.message : String(error)}`,
+  }));
   const observation = await Promise.race([checked, timedOut]);
   return { target, observation, durationMs: Math.round(performance.now() - started) };
 }

@@ -17,18 +17,14 @@ export async function readBodyCapped(response: Response, limit: number): Promise
     await response.body.cancel();
     throw new BodyTooLargeError(limit);
   }
-  const reader = response.body.getReader();
   const decoder = new TextDecoder();
   let text = '';
   let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) return text + decoder.decode();
-    size += value.byteLength;
-    if (size > limit) {
-      await reader.cancel();
-      throw new BodyTooLargeError(limit);
-    }
-    text += decoder.decode(value, { stream: true });
+  // Leaving a for-await over a web stream early cancels it, which closes the connection.
+  for await (const chunk of response.body as AsyncIterable<Uint8Array>) {
+    size += chunk.byteLength;
+    if (size > limit) throw new BodyTooLargeError(limit);
+    text += decoder.decode(chunk, { stream: true });
   }
+  return text + decoder.decode();
 }

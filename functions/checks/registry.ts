@@ -13,6 +13,6 @@ export const checks = {
 /** Runs the check of the target's kind. */
 export function observe(target: Target, context: CheckContext): Promise<Observation> {
   // TypeScript cannot correlate `checks[target.kind]` with `target`; the registry's type guarantees it.
-  const check = checks[target.kind as Kind] as Check<Kind>;
-  return check(target as never, context);
+  const check: Check<Kind> = checks[target.kind] as Check<Kind>;
+  return check(target, context);
 }

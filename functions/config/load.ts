@@ -16,7 +16,9 @@ export async function loadConfig(file: string, env: NodeJS.ProcessEnv): Promise<
   try {
     text = await readFile(file, 'utf8');
   } catch (error) {
-    throw new ConfigError(file, [{ path: '(root)', message: `cannot read the file: ${(error as Error).message}` }]);
+    throw new ConfigError(file, [
+      { path: '(root)', message: `cannot read the file: ${(error as Error).message}` },
+    ]);
   }
   return parseConfig(text, file, env);
 }
@@ -68,7 +70,12 @@ function toIssue(issue: z.core.$ZodIssue): LocatedIssue {
   return { issue: { path: formatPath(issue.path), message: issue.message }, path: issue.path };
 }
 
-function locate(issue: ConfigIssue, path: readonly PropertyKey[], doc: Document, lines: LineCounter): ConfigIssue {
+function locate(
+  issue: ConfigIssue,
+  path: readonly PropertyKey[],
+  doc: Document,
+  lines: LineCounter,
+): ConfigIssue {
   // A missing key has no node of its own: walk up to the nearest ancestor that exists.
   for (let depth = path.length; depth >= 0; depth--) {
     const node = doc.getIn(path.slice(0, depth) as unknown[], true);
@@ -93,9 +100,16 @@ function resolve(
     timeout: spec.timeout ?? file.defaults.timeout,
   };
   const fail = (path: PropertyKey[], message: string) =>
-    issues.push({ issue: { path: formatPath(['targets', index, ...path]), message }, path: ['targets', index, ...path] });
+    issues.push({
+      issue: { path: formatPath(['targets', index, ...path]), message },
+      path: ['targets', index, ...path],
+    });
 
-  if (merged.kind === 'datastream' && !merged.stream.startsWith('projects/') && merged.project === undefined) {
+  if (
+    merged.kind === 'datastream' &&
+    !merged.stream.startsWith('projects/') &&
+    merged.project === undefined
+  ) {
     const project = env['GOOGLE_CLOUD_PROJECT'];
     if (project) merged.project = project;
     else fail(['project'], 'is required because GOOGLE_CLOUD_PROJECT is not set');

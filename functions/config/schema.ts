@@ -23,7 +23,9 @@ const DEFAULT_POD_RULES = { outofservice: [false], database: [true], memorystore
 
 const mention = z
   .union([z.string().min(1), z.array(z.string().min(1))])
-  .describe('Slack mention(s) put in front of an alert, in raw Slack syntax: <!subteam^ID>, <@U123>, <!here>');
+  .describe(
+    'Slack mention(s) put in front of an alert, in raw Slack syntax: <!subteam^ID>, <@U123>, <!here>',
+  );
 
 const targetName = z
   .string()
@@ -51,7 +53,9 @@ const datastreamTarget = z
     stream: z
       .string()
       .min(1)
-      .describe('Stream id, or a full projects/*/locations/*/streams/* name (then project and location are not needed)'),
+      .describe(
+        'Stream id, or a full projects/*/locations/*/streams/* name (then project and location are not needed)',
+      ),
     allowedStates: stateList.default(['RUNNING', 'STARTING']).describe('States that count as healthy'),
   })
   .superRefine((target, ctx) => {
@@ -75,27 +79,29 @@ const clusterHeartbeatTarget = z.strictObject({
   headers: z
     .record(z.string(), z.string())
     .default({})
-    .describe('Request headers; ${VAR} in a value is read from the environment (keep tokens out of the YAML)'),
+    .describe(
+      'Request headers; ${VAR} in a value is read from the environment (keep tokens out of the YAML)',
+    ),
   components: z
     .union([z.array(z.string().min(1)), z.record(z.string(), z.int().positive())])
     .prefault([])
-    .transform((value) =>
-      Array.isArray(value) ? Object.fromEntries(value.map((name) => [name, 1])) : value,
-    )
-    .describe('Components that must be present: a list (at least one pod each) or a map of minimum pod counts'),
+    .transform((value) => (Array.isArray(value) ? Object.fromEntries(value.map((name) => [name, 1])) : value))
+    .describe(
+      'Components that must be present: a list (at least one pod each) or a map of minimum pod counts',
+    ),
   pod: z
     .record(z.string(), podFieldValues)
     .prefault({})
     .transform((rules) => ({ ...DEFAULT_POD_RULES, ...rules }))
-    .describe('Allowed values of each pod field; merged over outofservice: [false], database: [true], memorystore: [true]'),
+    .describe(
+      'Allowed values of each pod field; merged over outofservice: [false], database: [true], memorystore: [true]',
+    ),
   allowedStates: stateList.default(['HEALTHY']).describe('States that count as healthy'),
 });
 
 const target = z.discriminatedUnion('kind', [datastreamTarget, clusterHeartbeatTarget], {
   error: (issue) =>
-    issue.code === 'invalid_union'
-      ? `unknown kind ${JSON.stringify((issue.input as { kind?: unknown } | undefined)?.kind)}; expected ${kinds.join(' | ')}`
-      : undefined,
+    `unknown kind ${JSON.stringify((issue.input as { kind?: unknown } | undefined)?.kind)}; expected ${kinds.join(' | ')}`,
 });
 
 /** The whole targets file. Unknown keys are rejected everywhere, and the error names them. */
@@ -121,7 +127,11 @@ export const targetsFile = z
     const seen = new Set<string>();
     file.targets.forEach((t, index) => {
       if (seen.has(t.name)) {
-        ctx.addIssue({ code: 'custom', path: ['targets', index, 'name'], message: `duplicate name "${t.name}"` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['targets', index, 'name'],
+          message: `duplicate name "${t.name}"`,
+        });
       }
       seen.add(t.name);
     });

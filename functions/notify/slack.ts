@@ -45,7 +45,9 @@ export class LogNotifier implements Notifier {
   }
 
   send(message: OutboundMessage): Promise<void> {
-    this.log('NOTICE', `notification (SLACK_WEBHOOK_URL is not set): ${message.text}`, { slackMessage: message });
+    this.log('NOTICE', `notification (SLACK_WEBHOOK_URL is not set): ${message.text}`, {
+      slackMessage: message,
+    });
     return Promise.resolve();
   }
 }

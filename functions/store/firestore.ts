@@ -98,7 +98,10 @@ export class FirestoreStateStore implements StateStore {
     const snapshot = await this.outbox.orderBy('createdAt').get();
     return snapshot.docs.map((doc) => {
       const data = doc.data() as StoredOutbox;
-      const message: OutboundMessage = { text: data.text, blocks: JSON.parse(data.blocks) as OutboundMessage['blocks'] };
+      const message: OutboundMessage = {
+        text: data.text,
+        blocks: JSON.parse(data.blocks) as OutboundMessage['blocks'],
+      };
       return {
         id: doc.id,
         target: data.target,
@@ -130,7 +133,9 @@ export class FirestoreStateStore implements StateStore {
   }
 
   async release(id: string, error: string): Promise<void> {
-    await this.outbox.doc(id).update({ claimedUntil: null, attempts: FieldValue.increment(1), lastError: error });
+    await this.outbox
+      .doc(id)
+      .update({ claimedUntil: null, attempts: FieldValue.increment(1), lastError: error });
   }
 }
 
@@ -143,7 +148,10 @@ function toStored(status: TargetStatus): StoredStatus {
   };
 }
 
-function pick(stored: Record<string, StoredStatus> | undefined, names: readonly string[]): Map<string, TargetStatus> {
+function pick(
+  stored: Record<string, StoredStatus> | undefined,
+  names: readonly string[],
+): Map<string, TargetStatus> {
   const found = new Map<string, TargetStatus>();
   for (const name of names) {
     const s = stored?.[name];

@@ -20,7 +20,10 @@ export class MemoryStateStore implements StateStore {
   }
 
   // Everything between reading and writing is synchronous, so no other poll can interleave.
-  record(names: readonly string[], plan: (previous: ReadonlyMap<string, TargetStatus>) => Changes): Promise<Changes> {
+  record(
+    names: readonly string[],
+    plan: (previous: ReadonlyMap<string, TargetStatus>) => Changes,
+  ): Promise<Changes> {
     const changes = plan(this.pick(names));
     for (const [name, status] of changes.statuses) this.statuses.set(name, status);
     for (const { transition, message } of changes.transitions) {
@@ -42,7 +45,16 @@ export class MemoryStateStore implements StateStore {
   }
 
   pending(): Promise<OutboxEntry[]> {
-    const entries = [...this.outbox.values()].map(({ claimedUntil: _, ...entry }) => entry);
+    const entries = [...this.outbox.values()].map(
+      ({ id, target, message, createdAt, attempts, lastError }): OutboxEntry => ({
+        id,
+        target,
+        message,
+        createdAt,
+        attempts,
+        lastError,
+      }),
+    );
     return Promise.resolve(entries.sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime()));
   }
 

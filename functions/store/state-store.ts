@@ -32,7 +32,10 @@ export interface StateStore {
    * poll wrote in between, and must therefore be pure; the result of the run that committed is
    * returned. This compare-and-set is what makes a transition recorded, and so sent, once.
    */
-  record(names: readonly string[], plan: (previous: ReadonlyMap<string, TargetStatus>) => Changes): Promise<Changes>;
+  record(
+    names: readonly string[],
+    plan: (previous: ReadonlyMap<string, TargetStatus>) => Changes,
+  ): Promise<Changes>;
 
   /** Every message still waiting, oldest first. */
   pending(): Promise<OutboxEntry[]>;

@@ -23,7 +23,11 @@ describe('the datastream check, through the real googleapis client against a loc
       status: 'PERMISSION_DENIED',
       message: "Permission 'datastream.streams.get' denied",
     });
-    datastream.streams.set(name('broken-api'), { httpStatus: 500, status: 'INTERNAL', message: 'internal error' });
+    datastream.streams.set(name('broken-api'), {
+      httpStatus: 500,
+      status: 'INTERNAL',
+      message: 'internal error',
+    });
     datastream.streams.set(name('hanging'), { hang: true });
     const streams = ['running', 'failed', 'deleted', 'forbidden', 'broken-api', 'hanging'];
     poller = await Poller.start(

@@ -1,4 +1,4 @@
-import { Firestore } from '@google-cloud/firestore';
+import { Firestore, type Timestamp } from '@google-cloud/firestore';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ClusterServer, healthyCluster, pod } from '../support/cluster-server.ts';
 import { DatastreamFake } from '../support/datastream-fake.ts';
@@ -52,7 +52,12 @@ describe('notifications, against the Firestore emulator and a local Slack', () =
   });
 
   afterEach(async () => {
-    await Promise.all([...pollers.splice(0).map((p) => p.close()), slack.close(), datastream.close(), cluster.close()]);
+    await Promise.all([
+      ...pollers.splice(0).map((p) => p.close()),
+      slack.close(),
+      datastream.close(),
+      cluster.close(),
+    ]);
   });
 
   it('walks a stream through healthy → failed → failed → recovered, sending exactly two messages', async () => {
@@ -68,7 +73,9 @@ describe('notifications, against the Firestore emulator and a local Slack', () =
 
     datastream.streams.set(STREAM, {
       state: 'FAILED',
-      errors: [{ reason: 'BIGQUERY_UNSUPPORTED_PRIMARY_KEY_CHANGE', message: 'primary key of orders changed' }],
+      errors: [
+        { reason: 'BIGQUERY_UNSUPPORTED_PRIMARY_KEY_CHANGE', message: 'primary key of orders changed' },
+      ],
     });
     const failed = await poller.poll();
     expect(failed.status).toBe(200);
@@ -81,15 +88,25 @@ describe('notifications, against the Firestore emulator and a local Slack', () =
     expect(JSON.stringify(alert?.blocks)).toContain('primary key of orders changed');
 
     const still = await poller.poll();
-    expect(still.report.targets[0]).toMatchObject({ state: 'FAILED', changed: false, previousState: 'FAILED' });
+    expect(still.report.targets[0]).toMatchObject({
+      state: 'FAILED',
+      changed: false,
+      previousState: 'FAILED',
+    });
     expect(slack.messages).toHaveLength(1);
 
     datastream.streams.set(STREAM, { state: 'RUNNING' });
     const recovered = await poller.poll();
-    expect(recovered.report.targets[0]).toMatchObject({ state: 'RUNNING', changed: true, previousState: 'FAILED' });
+    expect(recovered.report.targets[0]).toMatchObject({
+      state: 'RUNNING',
+      changed: true,
+      previousState: 'FAILED',
+    });
     expect(slack.messages).toHaveLength(2);
     const recovery = slack.messages[1]?.text ?? '';
-    expect(recovery).toMatch(/orders-stream \(datastream\) recovered: RUNNING \(was FAILED, unhealthy for \d+ms\)/);
+    expect(recovery).toMatch(
+      /orders-stream \(datastream\) recovered: RUNNING \(was FAILED, unhealthy for \d+ms\)/,
+    );
     expect(recovery).not.toContain('<!subteam');
   });
 
@@ -107,12 +124,19 @@ describe('notifications, against the Firestore emulator and a local Slack', () =
     await poller.poll();
     cluster.answer = {
       status: 200,
-      body: { ...healthyCluster(), APIGW: [pod('apigw-7d9f8-abcde'), pod('apigw-7d9f8-fghij', { database: false })] },
+      body: {
+        ...healthyCluster(),
+        APIGW: [pod('apigw-7d9f8-abcde'), pod('apigw-7d9f8-fghij', { database: false })],
+      },
     };
     await poller.poll();
     expect(slack.messages).toHaveLength(1);
-    expect(slack.messages[0]?.text).toContain('<!subteam^S0123ABCD> qmonus-prod (cluster-heartbeat) changed HEALTHY → DEGRADED');
-    expect(JSON.stringify(slack.messages[0]?.blocks)).toContain('APIGW/apigw-7d9f8-fghij: database=false (allowed: true)');
+    expect(slack.messages[0]?.text).toContain(
+      '<!subteam^S0123ABCD> qmonus-prod (cluster-heartbeat) changed HEALTHY → DEGRADED',
+    );
+    expect(JSON.stringify(slack.messages[0]?.blocks)).toContain(
+      'APIGW/apigw-7d9f8-fghij: database=false (allowed: true)',
+    );
   });
 
   it('does not repeat an alert after a restart, because the state comes from Firestore', async () => {
@@ -122,7 +146,11 @@ describe('notifications, against the Firestore emulator and a local Slack', () =
 
     const restarted = await startPoller();
     const again = await restarted.poll();
-    expect(again.report.targets[0]).toMatchObject({ state: 'FAILED', changed: false, previousState: 'FAILED' });
+    expect(again.report.targets[0]).toMatchObject({
+      state: 'FAILED',
+      changed: false,
+      previousState: 'FAILED',
+    });
     expect(slack.messages).toHaveLength(1);
   });
 
@@ -138,17 +166,17 @@ describe('notifications, against the Firestore emulator and a local Slack', () =
     await poller.poll();
 
     const after = await board.get();
-    expect(after.updateTime?.isEqual(before.updateTime!)).toBe(true);
+    expect(after.updateTime?.isEqual(before.updateTime as Timestamp)).toBe(true);
     expect((await db.collection('transitions').get()).size).toBe(2);
     await db.terminate();
   });
 
   it('sends one message when three polls of the same change overlap', async () => {
     const [a, b, c] = await Promise.all([startPoller(), startPoller(), startPoller()]);
-    await a!.poll();
+    await a.poll();
     datastream.streams.set(STREAM, { state: 'FAILED' });
 
-    const results = await Promise.all([a!.poll(), b!.poll(), c!.poll()]);
+    const results = await Promise.all([a.poll(), b.poll(), c.poll()]);
 
     expect(results.map((r) => r.status)).toEqual([200, 200, 200]);
     expect(results.filter((r) => r.report.targets[0]?.changed)).toHaveLength(1);
@@ -169,7 +197,9 @@ describe('notifications, against the Firestore emulator and a local Slack', () =
     const refused = await poller.poll();
     expect(refused.status).toBe(500);
     expect(refused.report.notifications).toEqual({ sent: 0, pending: 1 });
-    expect(refused.report.error).toContain('notification for orders-stream not delivered to slack: Slack answered HTTP 500');
+    expect(refused.report.error).toContain(
+      'notification for orders-stream not delivered to slack: Slack answered HTTP 500',
+    );
     expect(slack.messages).toHaveLength(0);
 
     const retried = await poller.poll();
@@ -193,9 +223,8 @@ describe('notifications, against the Firestore emulator and a local Slack', () =
     datastream.streams.set(STREAM, { state: 'RUNNING' });
     const caughtUp = await poller.poll();
     expect(caughtUp.status).toBe(200);
-    expect(slack.messages.map((m) => m.text.match(/changed RUNNING → FAILED|recovered: RUNNING/)?.[0])).toEqual([
-      'changed RUNNING → FAILED',
-      'recovered: RUNNING',
-    ]);
+    expect(
+      slack.messages.map((m) => m.text.match(/changed RUNNING → FAILED|recovered: RUNNING/)?.[0]),
+    ).toEqual(['changed RUNNING → FAILED', 'recovered: RUNNING']);
   });
 });

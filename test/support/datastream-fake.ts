@@ -24,11 +24,15 @@ export class DatastreamFake {
       const name = decodeURIComponent(path.replace(/^\/v1\//, ''));
       const stream = fake.streams.get(name);
       if (!stream) {
-        json(res, 404, { error: { code: 404, message: `Resource '${name}' was not found`, status: 'NOT_FOUND' } });
+        json(res, 404, {
+          error: { code: 404, message: `Resource '${name}' was not found`, status: 'NOT_FOUND' },
+        });
       } else if ('hang' in stream) {
         // Never answers: the poller's timeout has to end it.
       } else if ('httpStatus' in stream) {
-        json(res, stream.httpStatus, { error: { code: stream.httpStatus, message: stream.message, status: stream.status } });
+        json(res, stream.httpStatus, {
+          error: { code: stream.httpStatus, message: stream.message, status: stream.status },
+        });
       } else {
         json(res, 200, { name, displayName: name.split('/').at(-1), ...stream });
       }

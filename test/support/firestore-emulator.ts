@@ -51,7 +51,9 @@ export default async function setup(project: TestProject): Promise<() => Promise
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const exited = new Promise<never>((_, reject) =>
-    child.once('exit', (code) => reject(new Error(`Firestore emulator exited with ${code}:\n${output}`))),
+    child.once('exit', (code) => {
+      reject(new Error(`Firestore emulator exited with ${code}:\n${output}`));
+    }),
   );
   await Promise.race([waitUntilUp(host, () => output, Date.now() + 60_000), exited]);
   project.provide('firestoreEmulatorHost', host);
@@ -60,7 +62,9 @@ export default async function setup(project: TestProject): Promise<() => Promise
     if (child.pid === undefined || child.exitCode !== null) return;
     const gone = new Promise((resolve) => child.once('exit', resolve));
     process.kill(-child.pid, 'SIGTERM');
-    const timer = setTimeout(() => child.pid && process.kill(-child.pid, 'SIGKILL'), 5000);
+    const timer = setTimeout(() => {
+      if (child.pid) process.kill(-child.pid, 'SIGKILL');
+    }, 5000);
     await gone;
     clearTimeout(timer);
   };

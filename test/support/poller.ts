@@ -59,7 +59,9 @@ export class Poller {
   close(): Promise<void> {
     return new Promise((resolve) => {
       this.server.closeAllConnections();
-      this.server.close(() => resolve());
+      this.server.close(() => {
+        resolve();
+      });
     });
   }
 }

@@ -114,10 +114,18 @@ describe('the cluster-heartbeat check', () => {
   });
 
   it.each([
-    ['non-JSON', { status: 200, body: '<html>502 Bad Gateway</html>', raw: true }, 'not JSON: <html>502 Bad Gateway</html>'],
+    [
+      'non-JSON',
+      { status: 200, body: '<html>502 Bad Gateway</html>', raw: true },
+      'not JSON: <html>502 Bad Gateway</html>',
+    ],
     ['an empty body', { status: 200, body: '', raw: true }, 'not JSON: (empty body)'],
     ['a JSON array', { status: 200, body: [1, 2] }, 'expected an object of components, got: [1,2]'],
-    ['an object without components', { status: 200, body: { version: '1.2' } }, 'no components in the answer: {"version":"1.2"}'],
+    [
+      'an object without components',
+      { status: 200, body: { version: '1.2' } },
+      'no components in the answer: {"version":"1.2"}',
+    ],
   ])('is INVALID_RESPONSE for %s', async (_, answer, detail) => {
     cluster.answer = answer;
     expect(await check()).toEqual({ state: 'INVALID_RESPONSE', detail });
@@ -125,7 +133,10 @@ describe('the cluster-heartbeat check', () => {
 
   it('stops reading a body larger than the cap', async () => {
     cluster.answer = { status: 200, body: 'x'.repeat(MAX_BODY_BYTES + 1), raw: true };
-    expect(await check()).toEqual({ state: 'INVALID_RESPONSE', detail: `body larger than ${MAX_BODY_BYTES} bytes, not read` });
+    expect(await check()).toEqual({
+      state: 'INVALID_RESPONSE',
+      detail: `body larger than ${MAX_BODY_BYTES} bytes, not read`,
+    });
   });
 
   it('is UNREACHABLE, saying why, when nothing listens', async () => {

@@ -71,7 +71,11 @@ targets:
       'targets.yaml',
       {},
     );
-    expect(targets[0]).toMatchObject({ mention: ['<@U1>', '<!here>'], timeout: 500, allowedStates: ['RUNNING'] });
+    expect(targets[0]).toMatchObject({
+      mention: ['<@U1>', '<!here>'],
+      timeout: 500,
+      allowedStates: ['RUNNING'],
+    });
   });
 
   it.each([

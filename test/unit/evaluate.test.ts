@@ -18,10 +18,20 @@ describe('the change rules', () => {
     expect(first.transition).toMatchObject({ from: null, to: 'RUNNING', notify: false });
 
     const failed = step('FAILED', 5);
-    expect(failed.transition).toMatchObject({ from: 'RUNNING', to: 'FAILED', notify: true, unhealthySince: at(5) });
+    expect(failed.transition).toMatchObject({
+      from: 'RUNNING',
+      to: 'FAILED',
+      notify: true,
+      unhealthySince: at(5),
+    });
 
     const worse = step('FAILED_PERMANENTLY', 10);
-    expect(worse.transition).toMatchObject({ from: 'FAILED', to: 'FAILED_PERMANENTLY', notify: true, unhealthySince: at(5) });
+    expect(worse.transition).toMatchObject({
+      from: 'FAILED',
+      to: 'FAILED_PERMANENTLY',
+      notify: true,
+      unhealthySince: at(5),
+    });
 
     const same = step('FAILED_PERMANENTLY', 15);
     expect(same.transition).toBeUndefined();
@@ -49,14 +59,17 @@ describe('the change rules', () => {
     ['FAILED', 'FAILED', false, false],
     ['FAILED', 'STARTING', true, true],
   ])('from %s, observing %s: recorded %s, sent %s', (previous, observed, recorded, sent) => {
-    const stored: TargetStatus | undefined = previous === undefined ? undefined : {
-      kind: 'datastream',
-      state: previous,
-      healthy: stream.allowedStates.includes(previous),
-      since: at(0),
-      detail: '',
-      unhealthySince: stream.allowedStates.includes(previous) ? null : at(0),
-    };
+    const stored: TargetStatus | undefined =
+      previous === undefined
+        ? undefined
+        : {
+            kind: 'datastream',
+            state: previous,
+            healthy: stream.allowedStates.includes(previous),
+            since: at(0),
+            detail: '',
+            unhealthySince: stream.allowedStates.includes(previous) ? null : at(0),
+          };
     const { transition } = decide(stream, { state: observed, detail: '' }, stored, at(5));
     expect(transition !== undefined).toBe(recorded);
     expect(transition?.notify ?? false).toBe(sent);
@@ -71,7 +84,12 @@ describe('the change rules', () => {
       detail: '',
       unhealthySince: at(0),
     };
-    const { transition } = decide({ ...stream, allowedStates: ['RUNNING', 'PAUSED'] }, { state: 'PAUSED', detail: '' }, stored, at(5));
+    const { transition } = decide(
+      { ...stream, allowedStates: ['RUNNING', 'PAUSED'] },
+      { state: 'PAUSED', detail: '' },
+      stored,
+      at(5),
+    );
     expect(transition).toMatchObject({ from: 'PAUSED', to: 'PAUSED', toHealthy: true, notify: true });
   });
 });

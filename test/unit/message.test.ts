@@ -23,17 +23,24 @@ describe('a Slack message', () => {
     );
     expect(blocks[0]).toEqual({
       type: 'section',
-      text: { type: 'mrkdwn', text: '<!subteam^S0DATA> <@U123> :red_circle: *orders-stream* (datastream) changed *RUNNING* → *FAILED*' },
+      text: {
+        type: 'mrkdwn',
+        text: '<!subteam^S0DATA> <@U123> :red_circle: *orders-stream* (datastream) changed *RUNNING* → *FAILED*',
+      },
     });
     expect(blocks[1]).toEqual({
       type: 'section',
       text: { type: 'mrkdwn', text: '```stream errors: BIGQUERY_QUOTA: quota exceeded```' },
     });
-    expect(JSON.stringify(blocks[2])).toContain('<!date^1795251900^{date_short_pretty} {time_secs}|2026-11-21T09:05:00.000Z>');
+    expect(JSON.stringify(blocks[2])).toContain(
+      '<!date^1795251900^{date_short_pretty} {time_secs}|2026-11-21T09:05:00.000Z>',
+    );
   });
 
   it('says "is" on the first observation', () => {
-    expect(buildMessage({ ...base, from: null, fromHealthy: null }, []).text).toMatch(/^orders-stream \(datastream\) is FAILED/);
+    expect(buildMessage({ ...base, from: null, fromHealthy: null }, []).text).toMatch(
+      /^orders-stream \(datastream\) is FAILED/,
+    );
   });
 
   it('names the recovered state and how long it was unhealthy, and pings no one', () => {
