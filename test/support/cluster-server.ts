@@ -29,7 +29,7 @@ export class ClusterServer {
   readonly requests: { url: string; authorization: string | undefined }[] = [];
   private server!: LocalServer;
 
-  static async start(): Promise<ClusterServer> {
+  static async start(port = 0): Promise<ClusterServer> {
     const cluster = new ClusterServer();
     cluster.server = await listen((req, res) => {
       cluster.requests.push({ url: req.url ?? '', authorization: req.headers.authorization });
@@ -37,7 +37,7 @@ export class ClusterServer {
       if ('hang' in answer) return;
       if (answer.raw) res.writeHead(answer.status, { 'content-type': 'text/html' }).end(String(answer.body));
       else json(res, answer.status, answer.body);
-    });
+    }, port);
     return cluster;
   }
 

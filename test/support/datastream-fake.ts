@@ -16,7 +16,7 @@ export class DatastreamFake {
   readonly requests: { path: string; authorization: string | undefined }[] = [];
   private server!: LocalServer;
 
-  static async start(): Promise<DatastreamFake> {
+  static async start(port = 0): Promise<DatastreamFake> {
     const fake = new DatastreamFake();
     fake.server = await listen((req, res) => {
       const path = new URL(req.url ?? '/', 'http://x').pathname;
@@ -36,7 +36,7 @@ export class DatastreamFake {
       } else {
         json(res, 200, { name, displayName: name.split('/').at(-1), ...stream });
       }
-    });
+    }, port);
     return fake;
   }
 

@@ -9,6 +9,7 @@ export interface LocalServer {
 
 export async function listen(
   handle: (req: IncomingMessage, res: ServerResponse, body: string) => void | Promise<void>,
+  port = 0,
 ): Promise<LocalServer> {
   const server = createServer((req, res) => {
     let body = '';
@@ -18,10 +19,10 @@ export async function listen(
     });
     req.on('end', () => void handle(req, res, body));
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  const { port: bound } = server.address() as AddressInfo;
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `http://127.0.0.1:${bound}`,
     close: () =>
       new Promise((resolve) => {
         server.closeAllConnections();

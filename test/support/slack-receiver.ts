@@ -12,10 +12,12 @@ export interface SlackPayload {
  */
 export class SlackReceiver {
   readonly messages: SlackPayload[] = [];
+  /** Called with each accepted message (the demo prints them). */
+  onMessage: (payload: SlackPayload) => void = () => undefined;
   private refusals: { status: number; body: string }[] = [];
   private server!: LocalServer;
 
-  static async start(): Promise<SlackReceiver> {
+  static async start(port = 0): Promise<SlackReceiver> {
     const receiver = new SlackReceiver();
     receiver.server = await listen((req, res, body) => {
       const refusal = receiver.refusals.shift();
@@ -23,9 +25,11 @@ export class SlackReceiver {
         res.writeHead(refusal.status, { 'content-type': 'text/plain' }).end(refusal.body);
         return;
       }
-      receiver.messages.push(JSON.parse(body) as SlackPayload);
+      const payload = JSON.parse(body) as SlackPayload;
+      receiver.messages.push(payload);
+      receiver.onMessage(payload);
       res.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
-    });
+    }, port);
     return receiver;
   }
 

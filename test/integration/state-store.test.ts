@@ -1,0 +1,86 @@
+import { Firestore } from '@google-cloud/firestore';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { TargetStatus, Transition } from '../../functions/model.ts';
+import { FirestoreStateStore } from '../../functions/store/firestore.ts';
+import { MemoryStateStore } from '../../functions/store/memory.ts';
+import type { StateStore } from '../../functions/store/state-store.ts';
+import { freshProject } from '../support/poller.ts';
+
+const clients: Firestore[] = [];
+afterAll(() => Promise.all(clients.map((c) => c.terminate())));
+
+const stores: [string, () => StateStore][] = [
+  ['memory', () => new MemoryStateStore()],
+  [
+    'Firestore (emulator)',
+    () => {
+      const db = new Firestore({ projectId: freshProject() });
+      clients.push(db);
+      return new FirestoreStateStore(db, 'poller_');
+    },
+  ],
+];
+
+const at = new Date('2026-11-21T09:00:00Z');
+const status: TargetStatus = { kind: 'datastream', state: 'FAILED', healthy: false, since: at, detail: 'd', unhealthySince: at };
+const transition = (target: string): Transition => ({
+  target,
+  kind: 'datastream',
+  from: 'RUNNING',
+  fromHealthy: true,
+  to: 'FAILED',
+  toHealthy: false,
+  at,
+  detail: 'd',
+  unhealthySince: at,
+  notify: true,
+});
+const message = { text: 'alert', blocks: [{ type: 'context', elements: [{ type: 'mrkdwn', text: 'x' }] }] };
+
+describe.each(stores)('the %s state store', (_, makeStore) => {
+  it('stores states under any valid target name, dots included, and reads back only those asked for', async () => {
+    const store = makeStore();
+    await store.record(['orders.v2', 'other'], () => ({
+      statuses: new Map([
+        ['orders.v2', status],
+        ['other', { ...status, state: 'RUNNING', healthy: true, unhealthySince: null }],
+      ]),
+      transitions: [],
+    }));
+    const read = await store.read(['orders.v2', 'missing']);
+    expect([...read.keys()]).toEqual(['orders.v2']);
+    expect(read.get('orders.v2')).toEqual(status);
+  });
+
+  it('queues a message with its transition, leases it to one sender, and forgets it once sent', async () => {
+    const store = makeStore();
+    await store.record(['a'], () => ({ statuses: new Map([['a', status]]), transitions: [{ transition: transition('a'), message }] }));
+    const [entry] = await store.pending();
+    expect(entry).toMatchObject({ target: 'a', message, attempts: 0, lastError: null });
+    const id = entry?.id ?? '';
+
+    const lease = new Date(at.getTime() + 60_000);
+    expect(await store.claim(id, at, lease)).toBe(true);
+    expect(await store.claim(id, at, lease)).toBe(false);
+
+    await store.release(id, 'Slack answered HTTP 500');
+    expect(await store.pending()).toEqual([expect.objectContaining({ id, attempts: 1, lastError: 'Slack answered HTTP 500' })]);
+    expect(await store.claim(id, at, lease)).toBe(true);
+    // A lease that has run out (its poll died) can be taken over.
+    expect(await store.claim(id, new Date(lease.getTime() + 1), new Date(lease.getTime() + 60_000))).toBe(true);
+
+    await store.markSent(id, at);
+    expect(await store.pending()).toEqual([]);
+    expect(await store.claim(id, at, lease)).toBe(false);
+  });
+
+  it('hands plan the states a concurrent poll left, so a change is recorded once', async () => {
+    const store = makeStore();
+    const plan = (previous: ReadonlyMap<string, TargetStatus>) =>
+      previous.get('a')?.state === 'FAILED'
+        ? { statuses: new Map<string, TargetStatus>(), transitions: [] }
+        : { statuses: new Map([['a', status]]), transitions: [{ transition: transition('a'), message }] };
+    await Promise.all([store.record(['a'], plan), store.record(['a'], plan), store.record(['a'], plan)]);
+    expect(await store.pending()).toHaveLength(1);
+  });
+});
