@@ -26,7 +26,10 @@ const clusterAnswers = {
   healthy: () => ({ status: 200, body: healthyCluster() }),
   degraded: () => ({
     status: 200,
-    body: { ...healthyCluster(), APIGW: [pod('apigw-7d9f8-abcde'), pod('apigw-7d9f8-fghij', { database: false })] },
+    body: {
+      ...healthyCluster(),
+      APIGW: [pod('apigw-7d9f8-abcde'), pod('apigw-7d9f8-fghij', { database: false })],
+    },
   }),
   down: () => ({ status: 503, body: { error: 'upstream connect error' } }),
 };
@@ -34,8 +37,13 @@ const clusterAnswers = {
 // POST /stream/FAILED, /cluster/degraded, /slack/500 …: change what the fakes answer.
 await listen((req, res) => {
   const [, what, value = ''] = (req.url ?? '').split('/');
-  if (what === 'stream') datastream.streams.set(STREAM, { state: value, errors: [{ reason: 'DEMO', message: `set to ${value}` }] });
-  else if (what === 'cluster' && value in clusterAnswers) cluster.answer = clusterAnswers[value as keyof typeof clusterAnswers]();
+  if (what === 'stream')
+    datastream.streams.set(STREAM, {
+      state: value,
+      errors: [{ reason: 'DEMO', message: `set to ${value}` }],
+    });
+  else if (what === 'cluster' && value in clusterAnswers)
+    cluster.answer = clusterAnswers[value as keyof typeof clusterAnswers]();
   else if (what === 'slack') slack.refuseNext(Number(value), 'demo_refusal');
   else {
     res.writeHead(404).end('try /stream/FAILED, /cluster/degraded|down|healthy, /slack/500\n');

@@ -20,7 +20,8 @@ await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
 const { port } = server.address() as AddressInfo;
 const yaml = `targets:\n${Array.from(
   { length: count },
-  (_, i) => `  - { name: t${i}, kind: cluster-heartbeat, url: "http://127.0.0.1:${port}/heartbeat?cluster=true&n=${i}" }`,
+  (_, i) =>
+    `  - { name: t${i}, kind: cluster-heartbeat, url: "http://127.0.0.1:${port}/heartbeat?cluster=true&n=${i}" }`,
 ).join('\n')}`;
 const { targets } = parseConfig(yaml, 'generated', {});
 const noDatastream = () => {
@@ -33,6 +34,8 @@ for (const concurrency of [8, 16, 32, 64, 128, 256]) {
   const elapsed = Math.round(performance.now() - started);
   const healthy = results.filter((r) => r.observation.state === 'HEALTHY').length;
   const rss = Math.round(process.memoryUsage().rss / 1024 / 1024);
-  console.log(`concurrency ${concurrency}: ${count} targets in ${elapsed} ms (${healthy} healthy, rss ${rss} MiB)`);
+  console.log(
+    `concurrency ${concurrency}: ${count} targets in ${elapsed} ms (${healthy} healthy, rss ${rss} MiB)`,
+  );
 }
 server.close();

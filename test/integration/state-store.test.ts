@@ -22,7 +22,14 @@ const stores: [string, () => StateStore][] = [
 ];
 
 const at = new Date('2026-11-21T09:00:00Z');
-const status: TargetStatus = { kind: 'datastream', state: 'FAILED', healthy: false, since: at, detail: 'd', unhealthySince: at };
+const status: TargetStatus = {
+  kind: 'datastream',
+  state: 'FAILED',
+  healthy: false,
+  since: at,
+  detail: 'd',
+  unhealthySince: at,
+};
 const transition = (target: string): Transition => ({
   target,
   kind: 'datastream',
@@ -54,7 +61,10 @@ describe.each(stores)('the %s state store', (_, makeStore) => {
 
   it('queues a message with its transition, leases it to one sender, and forgets it once sent', async () => {
     const store = makeStore();
-    await store.record(['a'], () => ({ statuses: new Map([['a', status]]), transitions: [{ transition: transition('a'), message }] }));
+    await store.record(['a'], () => ({
+      statuses: new Map([['a', status]]),
+      transitions: [{ transition: transition('a'), message }],
+    }));
     const [entry] = await store.pending();
     expect(entry).toMatchObject({ target: 'a', message, attempts: 0, lastError: null });
     const id = entry?.id ?? '';
@@ -64,10 +74,14 @@ describe.each(stores)('the %s state store', (_, makeStore) => {
     expect(await store.claim(id, at, lease)).toBe(false);
 
     await store.release(id, 'Slack answered HTTP 500');
-    expect(await store.pending()).toEqual([expect.objectContaining({ id, attempts: 1, lastError: 'Slack answered HTTP 500' })]);
+    expect(await store.pending()).toEqual([
+      expect.objectContaining({ id, attempts: 1, lastError: 'Slack answered HTTP 500' }),
+    ]);
     expect(await store.claim(id, at, lease)).toBe(true);
     // A lease that has run out (its poll died) can be taken over.
-    expect(await store.claim(id, new Date(lease.getTime() + 1), new Date(lease.getTime() + 60_000))).toBe(true);
+    expect(await store.claim(id, new Date(lease.getTime() + 1), new Date(lease.getTime() + 60_000))).toBe(
+      true,
+    );
 
     await store.markSent(id, at);
     expect(await store.pending()).toEqual([]);
