@@ -2,6 +2,7 @@ import { Firestore } from '@google-cloud/firestore';
 import { auth, datastream_v1 } from 'googleapis/build/src/apis/datastream/index.js';
 import type { Logger } from './log.ts';
 import { LogNotifier, SlackNotifier } from './notify/slack.ts';
+import { pingWatchdog } from './notify/watchdog.ts';
 import type { PollDependencies } from './poll.ts';
 import type { Settings } from './settings.ts';
 import { FirestoreStateStore } from './store/firestore.ts';
@@ -14,12 +15,17 @@ export function createDependencies(
   log: Logger,
 ): PollDependencies {
   if (settings.stateStoreWarning) log('WARNING', settings.stateStoreWarning);
+  const { watchdogUrl } = settings;
   const store =
     settings.stateStore === 'firestore'
       ? new FirestoreStateStore(
           // Not `preferRest`: it ignores the emulator and asks for real credentials
           // (https://github.com/googleapis/nodejs-firestore/issues/1811), so tests could not cover it.
-          new Firestore(settings.project ? { projectId: settings.project } : {}),
+          new Firestore({
+            ...(settings.project ? { projectId: settings.project } : {}),
+            ...(settings.firestoreDatabase ? { databaseId: settings.firestoreDatabase } : {}),
+          }),
+          settings.collectionPrefix,
         )
       : new MemoryStateStore();
   return {
@@ -30,6 +36,7 @@ export function createDependencies(
     datastream: lazy(() => datastreamClient(settings.datastreamApiUrl)),
     log,
     clock: () => new Date(),
+    ...(watchdogUrl ? { watchdog: () => pingWatchdog(watchdogUrl) } : {}),
   };
 }
 

@@ -20,6 +20,8 @@ export interface PollDependencies {
   datastream: () => datastream_v1.Datastream;
   log: Logger;
   clock: () => Date;
+  /** Called after each successful full poll (WATCHDOG_URL), so an outside observer sees polls stop. */
+  watchdog?: () => Promise<void>;
 }
 
 export interface PollOptions {
@@ -97,6 +99,12 @@ export async function poll(deps: PollDependencies, options: PollOptions): Promis
   };
   if (delivery.failures.length > 0) report.error = delivery.failures.join('\n');
   logReport(deps.log, report, options);
+  if (report.ok && !options.dryRun && options.only.length === 0 && deps.watchdog) {
+    await deps.watchdog().catch((error: unknown) => {
+      // The poll itself succeeded; a missed ping is what the watchdog is there to notice.
+      deps.log('WARNING', `watchdog ping failed: ${error instanceof Error ? error.message : String(error)}`);
+    });
+  }
   return report;
 }
 

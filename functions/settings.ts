@@ -10,7 +10,13 @@ export interface Settings {
   /** Why `memory` was chosen without being asked for, to warn about it. */
   stateStoreWarning: string | undefined;
   project: string | undefined;
+  /** Firestore database id; `(default)` unless set. */
+  firestoreDatabase: string | undefined;
+  /** Put in front of every collection name, so several pollers can share a database. */
+  collectionPrefix: string;
   datastreamApiUrl: string | undefined;
+  /** A secret (anyone holding it can ping): called after each successful full poll, never logged. */
+  watchdogUrl: string | undefined;
 }
 
 /** Misconfigured environment: the function cannot start. */
@@ -27,10 +33,12 @@ export function readSettings(env: NodeJS.ProcessEnv): Settings {
   }
   const found = project !== undefined || value('FIRESTORE_EMULATOR_HOST') !== undefined;
   const stateStore = (explicit as StateStoreKind | undefined) ?? (found ? 'firestore' : 'memory');
-  const slackWebhookUrl = value('SLACK_WEBHOOK_URL');
-  if (slackWebhookUrl !== undefined && !/^https?:\/\//.test(slackWebhookUrl)) {
-    // Do not echo the value: it is a secret, even when mistyped.
-    throw new SettingsError('SLACK_WEBHOOK_URL is set but is not an http(s) URL');
+  const slackWebhookUrl = secretUrl(value, 'SLACK_WEBHOOK_URL');
+  const collectionPrefix = value('FIRESTORE_COLLECTION_PREFIX') ?? '';
+  if (!/^[A-Za-z0-9_-]*$/.test(collectionPrefix)) {
+    throw new SettingsError(
+      `FIRESTORE_COLLECTION_PREFIX=${collectionPrefix} may hold only letters, digits, - and _`,
+    );
   }
   return {
     targetsFile: value('TARGETS_FILE') ?? 'config/targets.yaml',
@@ -41,6 +49,18 @@ export function readSettings(env: NodeJS.ProcessEnv): Settings {
         ? 'no GOOGLE_CLOUD_PROJECT or FIRESTORE_EMULATOR_HOST: states are kept in memory and lost on restart'
         : undefined,
     project,
+    firestoreDatabase: value('FIRESTORE_DATABASE'),
+    collectionPrefix,
     datastreamApiUrl: value('DATASTREAM_API_URL'),
+    watchdogUrl: secretUrl(value, 'WATCHDOG_URL'),
   };
+}
+
+function secretUrl(value: (name: string) => string | undefined, name: string): string | undefined {
+  const url = value(name);
+  if (url !== undefined && !/^https?:\/\//.test(url)) {
+    // Do not echo the value: it is a secret, even when mistyped.
+    throw new SettingsError(`${name} is set but is not an http(s) URL`);
+  }
+  return url;
 }

@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import { readSettings } from '../../functions/settings.ts';
+
+describe('the environment contract', () => {
+  it('has the documented defaults', () => {
+    expect(readSettings({})).toEqual({
+      targetsFile: 'config/targets.yaml',
+      slackWebhookUrl: undefined,
+      stateStore: 'memory',
+      stateStoreWarning:
+        'no GOOGLE_CLOUD_PROJECT or FIRESTORE_EMULATOR_HOST: states are kept in memory and lost on restart',
+      project: undefined,
+      firestoreDatabase: undefined,
+      collectionPrefix: '',
+      datastreamApiUrl: undefined,
+      watchdogUrl: undefined,
+    });
+  });
+
+  it.each([
+    [{ GOOGLE_CLOUD_PROJECT: 'p' }, 'firestore'],
+    [{ FIRESTORE_EMULATOR_HOST: '127.0.0.1:8085' }, 'firestore'],
+    [{ GOOGLE_CLOUD_PROJECT: 'p', STATE_STORE: 'memory' }, 'memory'],
+    [{ STATE_STORE: 'firestore' }, 'firestore'],
+  ])('picks the state store from %j: %s', (env, store) => {
+    expect(readSettings(env)).toMatchObject({ stateStore: store, stateStoreWarning: undefined });
+  });
+
+  it.each([
+    [{ STATE_STORE: 'redis' }, 'STATE_STORE=redis is not one of firestore, memory'],
+    [
+      { SLACK_WEBHOOK_URL: 'hooks.slack.com/services/T/B/secret' },
+      'SLACK_WEBHOOK_URL is set but is not an http(s) URL',
+    ],
+    [{ WATCHDOG_URL: 'hc-ping.com/secret' }, 'WATCHDOG_URL is set but is not an http(s) URL'],
+    [
+      { FIRESTORE_COLLECTION_PREFIX: 'a/b' },
+      'FIRESTORE_COLLECTION_PREFIX=a/b may hold only letters, digits, - and _',
+    ],
+  ])('refuses %j without echoing secrets', (env, message) => {
+    expect(() => readSettings(env)).toThrow(message);
+    expect(() => readSettings(env)).not.toThrow(/secret/);
+  });
+});
