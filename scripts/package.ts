@@ -44,8 +44,12 @@ const runtime: PackageJson = {
 await writeFile(join(ARTIFACT_DIR, 'package.json'), `${JSON.stringify(runtime, null, 2)}\n`);
 // Start from the tested lockfile so npm keeps its exact versions and only drops the dev ones.
 await cp('package-lock.json', join(ARTIFACT_DIR, 'package-lock.json'));
-execFileSync('npm', ['install', '--package-lock-only', '--ignore-scripts', '--no-audit', '--no-fund', '--prefer-offline'], {
-  cwd: ARTIFACT_DIR,
-  stdio: ['ignore', 'ignore', 'inherit'],
-});
+execFileSync(
+  'npm',
+  ['install', '--package-lock-only', '--ignore-scripts', '--no-audit', '--no-fund', '--prefer-offline'],
+  {
+    cwd: ARTIFACT_DIR,
+    stdio: ['ignore', 'ignore', 'inherit'],
+  },
+);
 console.log(`wrote ${ARTIFACT_DIR}`);

@@ -11,7 +11,9 @@ export async function pingWatchdog(url: string, timeoutMs = 5000): Promise<void>
   try {
     response = await fetch(url, { method: 'GET', signal });
   } catch (error) {
-    throw new Error(`watchdog unreachable: ${describeNetworkError(error, timeoutMs, signal)}`);
+    throw new Error(`watchdog unreachable: ${describeNetworkError(error, timeoutMs, signal)}`, {
+      cause: error,
+    });
   }
   await response.body?.cancel();
   if (!response.ok) throw new Error(`watchdog answered HTTP ${response.status}`);

@@ -1,0 +1,144 @@
+locals {
+  source_dir = coalesce(var.source_dir, "${path.module}/../build/function")
+
+  services = [
+    "artifactregistry.googleapis.com",
+    "cloudbuild.googleapis.com",
+    "cloudfunctions.googleapis.com",
+    "cloudscheduler.googleapis.com",
+    "datastream.googleapis.com",
+    "firestore.googleapis.com",
+    "iam.googleapis.com",
+    "logging.googleapis.com",
+    "monitoring.googleapis.com",
+    "run.googleapis.com",
+    "secretmanager.googleapis.com",
+    "storage.googleapis.com",
+  ]
+
+  # Secrets the function reads as environment variables: name => secret id.
+  secret_env = merge(
+    var.secret_environment_variables,
+    var.slack_webhook_secret_id == null ? {} : { SLACK_WEBHOOK_URL = var.slack_webhook_secret_id },
+    var.watchdog_url_secret_id == null ? {} : { WATCHDOG_URL = var.watchdog_url_secret_id },
+  )
+}
+
+resource "google_project_service" "required" {
+  for_each = toset(local.services)
+
+  project = var.project_id
+  service = each.value
+  # Other things in the project may use these APIs: never turn them off on destroy.
+  disable_on_destroy = false
+}
+
+resource "google_firestore_database" "poller" {
+  count = var.create_firestore_database ? 1 : 0
+
+  project         = var.project_id
+  name            = var.firestore_database
+  location_id     = coalesce(var.firestore_location, var.region)
+  type            = "FIRESTORE_NATIVE"
+  deletion_policy = "ABANDON"
+
+  depends_on = [google_project_service.required]
+}
+
+# The source: build/function zipped, named by its content hash so that every change of code or
+# targets.yaml is a new object and therefore a new deployment.
+data "archive_file" "source" {
+  type        = "zip"
+  source_dir  = local.source_dir
+  output_path = "${path.module}/.terraform/tmp/${var.name}-source.zip"
+
+  lifecycle {
+    precondition {
+      condition     = fileexists("${local.source_dir}/package.json") && fileexists("${local.source_dir}/dist/functions/index.js")
+      error_message = "No built function in ${local.source_dir}: run `npm run package` in the repository first (npm run deploy does both)."
+    }
+  }
+}
+
+resource "google_storage_bucket" "source" {
+  project                     = var.project_id
+  name                        = "${var.project_id}-${var.name}-source"
+  location                    = var.region
+  uniform_bucket_level_access = true
+  public_access_prevention    = "enforced"
+  force_destroy               = true
+  labels                      = var.labels
+
+  lifecycle_rule {
+    condition {
+      age = 30
+    }
+    action {
+      type = "Delete"
+    }
+  }
+
+  depends_on = [google_project_service.required]
+}
+
+resource "google_storage_bucket_object" "source" {
+  name   = "function-source-${data.archive_file.source.output_md5}.zip"
+  bucket = google_storage_bucket.source.name
+  source = data.archive_file.source.output_path
+}
+
+resource "google_cloudfunctions2_function" "poller" {
+  project     = var.project_id
+  name        = var.name
+  location    = var.region
+  description = "gcp-status-poller: polls config/targets.yaml and alerts Slack on changes"
+  labels      = var.labels
+
+  build_config {
+    runtime         = var.runtime
+    entry_point     = "poll"
+    service_account = google_service_account.build.id
+
+    source {
+      storage_source {
+        bucket = google_storage_bucket.source.name
+        object = google_storage_bucket_object.source.name
+      }
+    }
+  }
+
+  service_config {
+    available_memory               = var.function_memory
+    timeout_seconds                = var.function_timeout_seconds
+    min_instance_count             = 0
+    max_instance_count             = var.max_instances
+    ingress_settings               = var.ingress
+    all_traffic_on_latest_revision = true
+    service_account_email          = google_service_account.runtime.email
+
+    environment_variables = merge(var.environment_variables, {
+      GOOGLE_CLOUD_PROJECT        = var.project_id
+      STATE_STORE                 = "firestore"
+      FIRESTORE_DATABASE          = var.firestore_database
+      FIRESTORE_COLLECTION_PREFIX = var.collection_prefix
+      TARGETS_FILE                = "config/targets.yaml"
+    })
+
+    dynamic "secret_environment_variables" {
+      for_each = local.secret_env
+      content {
+        key        = secret_environment_variables.key
+        project_id = var.project_id
+        secret     = secret_environment_variables.value
+        version    = "latest"
+      }
+    }
+  }
+
+  depends_on = [
+    google_project_service.required,
+    google_firestore_database.poller,
+    google_project_iam_member.build,
+    google_secret_manager_secret_iam_member.runtime,
+  ]
+}

@@ -1,0 +1,191 @@
+variable "project_id" {
+  type        = string
+  description = "Project that runs the poller: the function, its scheduler job, Firestore and the secrets."
+
+  validation {
+    condition     = can(regex("^[a-z][a-z0-9-]{4,28}[a-z0-9]$", var.project_id))
+    error_message = "project_id must be a Google Cloud project id: 6 to 30 lowercase letters, digits or hyphens, starting with a letter."
+  }
+}
+
+variable "region" {
+  type        = string
+  description = "Region of the function and the scheduler job, e.g. asia-northeast1."
+  default     = "asia-northeast1"
+
+  validation {
+    condition     = can(regex("^[a-z]+-[a-z]+[0-9]+$", var.region))
+    error_message = "region must be a Cloud Run region such as asia-northeast1 or europe-west1 (not a zone like asia-northeast1-a)."
+  }
+}
+
+variable "name" {
+  type        = string
+  description = "Name of the function and scheduler job, and prefix of the service accounts."
+  default     = "gcp-status-poller"
+
+  validation {
+    condition     = can(regex("^[a-z][a-z0-9-]{1,18}[a-z0-9]$", var.name))
+    error_message = "name must be 3 to 20 lowercase letters, digits or hyphens (service account ids add a suffix and may not exceed 30)."
+  }
+}
+
+variable "source_dir" {
+  type        = string
+  description = "Folder with the built function (npm run package writes build/function). Null: ../build/function beside this module."
+  default     = null
+}
+
+variable "runtime" {
+  type        = string
+  description = "Cloud Run functions runtime."
+  default     = "nodejs24"
+
+  validation {
+    condition     = contains(["nodejs22", "nodejs24"], var.runtime)
+    error_message = "runtime must be nodejs24 (tested) or nodejs22."
+  }
+}
+
+variable "schedule" {
+  type        = string
+  description = "When Cloud Scheduler polls, as a five-field cron expression."
+  default     = "*/5 * * * *"
+
+  validation {
+    condition     = length(regexall("\\S+", var.schedule)) == 5
+    error_message = "schedule must be a cron expression with five fields (minute hour day-of-month month day-of-week), e.g. \"*/5 * * * *\"."
+  }
+}
+
+variable "time_zone" {
+  type        = string
+  description = "IANA time zone of the schedule."
+  default     = "Etc/UTC"
+}
+
+variable "function_memory" {
+  type        = string
+  description = "Memory of each function instance."
+  default     = "512Mi"
+
+  validation {
+    condition     = contains(["256Mi", "512Mi", "1Gi", "2Gi"], var.function_memory)
+    error_message = "function_memory must be one of 256Mi, 512Mi, 1Gi, 2Gi."
+  }
+}
+
+variable "function_timeout_seconds" {
+  type        = number
+  description = "How long one poll may take. Each target has its own timeout (10 s by default), so a poll normally ends within seconds."
+  default     = 120
+
+  validation {
+    condition     = var.function_timeout_seconds >= 30 && var.function_timeout_seconds <= 1770
+    error_message = "function_timeout_seconds must be between 30 and 1770 (Cloud Scheduler waits at most 30 minutes)."
+  }
+}
+
+variable "max_instances" {
+  type        = number
+  description = "Most function instances at once. Polls are short and serialized by Firestore transactions; a few are plenty."
+  default     = 2
+
+  validation {
+    condition     = var.max_instances >= 1 && var.max_instances <= 10
+    error_message = "max_instances must be between 1 and 10."
+  }
+}
+
+variable "ingress" {
+  type        = string
+  description = "Network ingress of the function. Every request needs an identity token with run.invoker whatever this is; ALLOW_INTERNAL_ONLY also closes the network path from outside your VPC (manual curl then works only from inside)."
+  default     = "ALLOW_ALL"
+
+  validation {
+    condition     = contains(["ALLOW_ALL", "ALLOW_INTERNAL_ONLY", "ALLOW_INTERNAL_AND_GCLB"], var.ingress)
+    error_message = "ingress must be ALLOW_ALL, ALLOW_INTERNAL_ONLY or ALLOW_INTERNAL_AND_GCLB."
+  }
+}
+
+variable "slack_webhook_secret_id" {
+  type        = string
+  description = "Id of the Secret Manager secret that holds the Slack webhook URL, created beforehand with gcloud so that the URL never enters Terraform state (see README). Null: messages are only logged."
+  default     = null
+}
+
+variable "watchdog_url_secret_id" {
+  type        = string
+  description = "Id of a Secret Manager secret holding a dead-man's-switch URL (Healthchecks, Better Stack…) pinged after each successful poll. Null: no watchdog."
+  default     = null
+}
+
+variable "secret_environment_variables" {
+  type        = map(string)
+  description = "More environment variables read from Secret Manager (latest version), as NAME = secret id; for tokens used as $${NAME} in target headers."
+  default     = {}
+}
+
+variable "environment_variables" {
+  type        = map(string)
+  description = "More plain environment variables for the function (never secrets: they are stored in Terraform state)."
+  default     = {}
+}
+
+variable "create_firestore_database" {
+  type        = bool
+  description = "Create the Firestore database (native mode). False: use an existing one."
+  default     = false
+}
+
+variable "firestore_database" {
+  type        = string
+  description = "Firestore database id."
+  default     = "(default)"
+}
+
+variable "firestore_location" {
+  type        = string
+  description = "Location of the Firestore database when it is created. Null: the region."
+  default     = null
+}
+
+variable "collection_prefix" {
+  type        = string
+  description = "Prefix of the poller's Firestore collections, so that several pollers can share a database."
+  default     = ""
+
+  validation {
+    condition     = can(regex("^[A-Za-z0-9_-]*$", var.collection_prefix))
+    error_message = "collection_prefix may hold only letters, digits, - and _."
+  }
+}
+
+variable "datastream_projects" {
+  type        = list(string)
+  description = "Other projects whose Datastream streams are targets; the poller gets roles/datastream.viewer there (the applier needs the right to grant it)."
+  default     = []
+}
+
+variable "notification_channels" {
+  type        = list(string)
+  description = "Monitoring notification channel ids told when the poller itself fails or stops (projects/P/notificationChannels/ID)."
+  default     = []
+}
+
+variable "absence_alert_minutes" {
+  type        = number
+  description = "Alert when no poll has finished for this long."
+  default     = 30
+
+  validation {
+    condition     = var.absence_alert_minutes >= 10 && var.absence_alert_minutes <= 1440
+    error_message = "absence_alert_minutes must be between 10 and 1440."
+  }
+}
+
+variable "labels" {
+  type        = map(string)
+  description = "Labels put on the resources that take them."
+  default     = {}
+}

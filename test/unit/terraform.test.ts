@@ -1,0 +1,148 @@
+import { execFileSync } from 'node:child_process';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { block, loadModule, resource, type Module } from '../support/terraform.ts';
+
+let tf: Module;
+beforeAll(async () => {
+  tf = await loadModule('terraform');
+});
+
+const RUNTIME = 'serviceAccount:${google_service_account.runtime.email}';
+
+/** Every IAM grant in the module: [resource type, role, member]. */
+function grants(): [string, string, string][] {
+  return Object.entries(tf.resource)
+    .filter(([type]) => type.endsWith('_iam_member') || type.endsWith('_iam_binding'))
+    .flatMap(([type, byName]) =>
+      Object.values(byName).map((bodies): [string, string, string] => {
+        const body = bodies[0] ?? {};
+        return [type, String(body['role']), String(body['member'] ?? body['members'])];
+      }),
+    );
+}
+
+describe('the Terraform module', () => {
+  it('is formatted (terraform fmt -check -recursive)', () => {
+    expect(() =>
+      execFileSync('terraform', ['fmt', '-check', '-recursive', 'terraform'], { stdio: 'pipe' }),
+    ).not.toThrow();
+  });
+
+  it('makes nothing public: no allUsers or allAuthenticatedUsers anywhere', () => {
+    expect(tf.text).not.toMatch(/allUsers|allAuthenticatedUsers/);
+    expect(grants().map(([, , member]) => member)).not.toContainEqual(expect.stringMatching(/^all/));
+  });
+
+  it('gives the runtime account exactly Firestore, Datastream read and its own secrets', () => {
+    const roles = grants()
+      .filter(([, , member]) => member === RUNTIME)
+      .map(([, role]) => role)
+      .sort();
+    expect(roles).toEqual([
+      'roles/datastore.user',
+      'roles/datastream.viewer',
+      'roles/secretmanager.secretAccessor',
+    ]);
+    const secretGrant = resource(tf, 'google_secret_manager_secret_iam_member', 'runtime');
+    expect(secretGrant['for_each']).toBe('${local.secret_env}');
+  });
+
+  it('lets the scheduler account invoke this one function and nothing else', () => {
+    const schedulerGrants = grants().filter(([, , member]) =>
+      member.includes('google_service_account.scheduler'),
+    );
+    expect(schedulerGrants).toEqual([
+      [
+        'google_cloud_run_v2_service_iam_member',
+        'roles/run.invoker',
+        'serviceAccount:${google_service_account.scheduler.email}',
+      ],
+    ]);
+    expect(resource(tf, 'google_cloud_run_v2_service_iam_member', 'scheduler_invoker')['name']).toBe(
+      '${google_cloudfunctions2_function.poller.name}',
+    );
+  });
+
+  it('calls the function from Cloud Scheduler with an OIDC token for the function URL', () => {
+    const job = resource(tf, 'google_cloud_scheduler_job', 'poll');
+    const target = block(job, 'http_target');
+    expect(target['uri']).toBe('${google_cloudfunctions2_function.poller.service_config[0].uri}');
+    expect(block(target, 'oidc_token')).toEqual({
+      service_account_email: '${google_service_account.scheduler.email}',
+      audience: '${google_cloudfunctions2_function.poller.service_config[0].uri}',
+    });
+    expect(job['attempt_deadline']).toBe('${var.function_timeout_seconds + 30}s');
+    expect(block(job, 'retry_config')).toMatchObject({ retry_count: 1 });
+  });
+
+  it('deploys the function on nodejs24 with entry point poll, under its own accounts', () => {
+    const fn = resource(tf, 'google_cloudfunctions2_function', 'poller');
+    const build = block(fn, 'build_config');
+    expect(build).toMatchObject({
+      runtime: '${var.runtime}',
+      entry_point: 'poll',
+      service_account: '${google_service_account.build.id}',
+    });
+    expect(tf.variable['runtime']?.[0]?.['default']).toBe('nodejs24');
+    expect(block(fn, 'service_config')).toMatchObject({
+      service_account_email: '${google_service_account.runtime.email}',
+      ingress_settings: '${var.ingress}',
+      max_instance_count: '${var.max_instances}',
+    });
+  });
+
+  it('passes the Slack webhook from Secret Manager, never as a plain variable or environment value', () => {
+    const service = block(resource(tf, 'google_cloudfunctions2_function', 'poller'), 'service_config');
+    expect(String(service['environment_variables'])).not.toContain('SLACK_WEBHOOK_URL');
+    // hcl2json renders `dynamic "x" {…}` as { dynamic: { x: [{ for_each, content }] } }.
+    const secrets = block(service['dynamic'] as Record<string, unknown>, 'secret_environment_variables');
+    expect(secrets['for_each']).toBe('${local.secret_env}');
+    expect(block(secrets, 'content')).toMatchObject({ version: 'latest' });
+    expect(tf.text).toMatch(/\{ SLACK_WEBHOOK_URL = var\.slack_webhook_secret_id \}/);
+    expect(Object.keys(tf.variable).filter((name) => /webhook|token|password/i.test(name))).toEqual([
+      'slack_webhook_secret_id',
+    ]);
+    expect(tf.resource['google_secret_manager_secret_version']).toBeUndefined();
+  });
+
+  it('names the source object by the content hash, so every code or YAML change redeploys', () => {
+    const object = resource(tf, 'google_storage_bucket_object', 'source');
+    expect(object['name']).toBe('function-source-${data.archive_file.source.output_md5}.zip');
+    const archive = tf.data['archive_file']?.['source']?.[0];
+    expect(archive?.['source_dir']).toBe('${local.source_dir}');
+    expect(JSON.stringify(archive?.['lifecycle'])).toContain('run `npm run package` in the repository first');
+  });
+
+  it('enables the APIs it needs and leaves them on when destroyed', () => {
+    expect(resource(tf, 'google_project_service', 'required')['disable_on_destroy']).toBe(false);
+  });
+
+  it('alerts on failed polls and on polls that stopped', () => {
+    const policy = resource(tf, 'google_monitoring_alert_policy', 'poller');
+    const conditions = policy['conditions'] as Record<string, unknown>[];
+    expect(conditions.map((c) => Object.keys(c).find((k) => k.startsWith('condition_')))).toEqual([
+      'condition_threshold',
+      'condition_absent',
+    ]);
+    expect(policy['notification_channels']).toBe('${var.notification_channels}');
+    expect(tf.text).toContain('jsonPayload.pollSummary=true');
+  });
+
+  it('describes and types every variable, and validates the closed sets', () => {
+    for (const [name, [variable]] of Object.entries(tf.variable)) {
+      expect(variable?.['description'], name).toEqual(expect.any(String));
+      expect(variable?.['type'], name).toBeDefined();
+    }
+    for (const name of ['region', 'runtime', 'schedule', 'ingress', 'function_memory']) {
+      expect(tf.variable[name]?.[0]?.['validation'], name).toBeDefined();
+    }
+  });
+
+  it('describes every output and offers ready-to-paste trigger commands', () => {
+    for (const [name, [output]] of Object.entries(tf.output)) {
+      expect(output?.['description'], name).toEqual(expect.any(String));
+    }
+    expect(tf.output['trigger_poll_command']?.[0]?.['value']).toContain('gcloud scheduler jobs run');
+    expect(tf.output['curl_poll_command']?.[0]?.['value']).toContain('gcloud auth print-identity-token');
+  });
+});
