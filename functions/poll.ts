@@ -85,7 +85,8 @@ export async function poll(deps: PollDependencies, options: PollOptions): Promis
       // Runs again if another poll wrote first; only the run that commits is kept.
       previous = stored;
       decisions = decideAll(stored);
-      return toChanges(observed, decisions);
+      const changes = toChanges(observed, decisions);
+      return options.only.length === 0 ? { ...changes, allTargets: names } : changes;
     });
     delivery = await deliverOutbox(deps.store, deps.notifier, deps.clock, deps.log);
   }

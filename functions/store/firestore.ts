@@ -69,9 +69,12 @@ export class FirestoreStateStore implements StateStore {
       const snapshot = await tx.get(this.board);
       const stored = (snapshot.get('targets') as Record<string, StoredStatus> | undefined) ?? {};
       const changes = plan(pick(stored, names));
-      if (changes.statuses.size === 0 && changes.transitions.length === 0) return changes;
+      const forgotten = forgottenNames(stored, changes);
+      if (changes.statuses.size === 0 && changes.transitions.length === 0 && forgotten.length === 0)
+        return changes;
 
       const targets = { ...stored };
+      for (const name of forgotten) delete targets[name];
       for (const [name, status] of changes.statuses) targets[name] = toStored(status);
       tx.set(this.board, { targets, updatedAt: FieldValue.serverTimestamp() });
       for (const { transition, message } of changes.transitions) {
@@ -137,6 +140,11 @@ export class FirestoreStateStore implements StateStore {
       .doc(id)
       .update({ claimedUntil: null, attempts: FieldValue.increment(1), lastError: error });
   }
+}
+
+function forgottenNames(stored: Record<string, unknown>, changes: Changes): string[] {
+  const keep = changes.allTargets;
+  return keep ? Object.keys(stored).filter((name) => !keep.includes(name)) : [];
 }
 
 function toStored(status: TargetStatus): StoredStatus {

@@ -25,6 +25,8 @@ export class MemoryStateStore implements StateStore {
     plan: (previous: ReadonlyMap<string, TargetStatus>) => Changes,
   ): Promise<Changes> {
     const changes = plan(this.pick(names));
+    const keep = changes.allTargets;
+    if (keep) for (const name of this.statuses.keys()) if (!keep.includes(name)) this.statuses.delete(name);
     for (const [name, status] of changes.statuses) this.statuses.set(name, status);
     for (const { transition, message } of changes.transitions) {
       const id = randomUUID();

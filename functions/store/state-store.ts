@@ -6,6 +6,11 @@ export interface Changes {
   statuses: Map<string, TargetStatus>;
   /** The transitions to record, each with its message when it is to be sent. */
   transitions: { transition: Transition; message?: OutboundMessage }[];
+  /**
+   * Every target there is: stored states of any other target (removed from the YAML) are dropped.
+   * Absent for a poll of some targets only (`?target=`), which must not forget the rest.
+   */
+  allTargets?: readonly string[];
 }
 
 /** A message waiting to be sent: it stays in the outbox until Slack has taken it. */

@@ -97,4 +97,23 @@ describe.each(stores)('the %s state store', (_, makeStore) => {
     await Promise.all([store.record(['a'], plan), store.record(['a'], plan), store.record(['a'], plan)]);
     expect(await store.pending()).toHaveLength(1);
   });
+
+  it('forgets targets removed from the file on a full poll, and only then', async () => {
+    const store = makeStore();
+    const healthy = { ...status, state: 'RUNNING', healthy: true, unhealthySince: null };
+    await store.record(['a', 'b'], () => ({
+      statuses: new Map([
+        ['a', healthy],
+        ['b', healthy],
+      ]),
+      transitions: [],
+    }));
+    const nothing = { statuses: new Map<string, TargetStatus>(), transitions: [] };
+
+    await store.record(['a'], () => nothing);
+    expect([...(await store.read(['a', 'b'])).keys()]).toEqual(['a', 'b']);
+
+    await store.record(['a'], () => ({ ...nothing, allTargets: ['a'] }));
+    expect([...(await store.read(['a', 'b'])).keys()]).toEqual(['a']);
+  });
 });
