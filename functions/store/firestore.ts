@@ -73,8 +73,9 @@ export class FirestoreStateStore implements StateStore {
       if (changes.statuses.size === 0 && changes.transitions.length === 0 && forgotten.length === 0)
         return changes;
 
-      const targets = { ...stored };
-      for (const name of forgotten) delete targets[name];
+      const targets = Object.fromEntries(
+        Object.entries(stored).filter(([name]) => !forgotten.includes(name)),
+      );
       for (const [name, status] of changes.statuses) targets[name] = toStored(status);
       tx.set(this.board, { targets, updatedAt: FieldValue.serverTimestamp() });
       for (const { transition, message } of changes.transitions) {
