@@ -68,7 +68,14 @@ export async function poll(deps: PollDependencies, options: PollOptions): Promis
     options.only.length > 0 ? config.targets.filter((t) => options.only.includes(t.name)) : config.targets;
   const names = targets.map((t) => t.name);
 
-  const observed = await observeAll(targets, config.concurrency, deps.datastream);
+  const pushRecords = await deps.store.pushRecords(
+    targets.filter((t) => t.kind === 'push').map((t) => t.name),
+  );
+  const observed = await observeAll(targets, config.concurrency, {
+    datastream: deps.datastream,
+    pushRecord: (name) => Promise.resolve(pushRecords.get(name)),
+    now: startedAt,
+  });
   const now = deps.clock();
   const decideAll = (previous: ReadonlyMap<string, TargetStatus>) =>
     observed.map((o) => decide(o.target, o.observation, previous.get(o.target.name), now));

@@ -24,13 +24,17 @@ const yaml = `targets:\n${Array.from(
     `  - { name: t${i}, kind: cluster-heartbeat, url: "http://127.0.0.1:${port}/heartbeat?cluster=true&n=${i}" }`,
 ).join('\n')}`;
 const { targets } = parseConfig(yaml, 'generated', {});
-const noDatastream = () => {
-  throw new Error('not used');
+const shared = {
+  datastream: () => {
+    throw new Error('not used');
+  },
+  pushRecord: () => Promise.resolve(undefined),
+  now: new Date(),
 };
 
 for (const concurrency of [8, 16, 32, 64, 128, 256]) {
   const started = performance.now();
-  const results = await observeAll(targets, concurrency, noDatastream);
+  const results = await observeAll(targets, concurrency, shared);
   const elapsed = Math.round(performance.now() - started);
   const healthy = results.filter((r) => r.observation.state === 'HEALTHY').length;
   const rss = Math.round(process.memoryUsage().rss / 1024 / 1024);

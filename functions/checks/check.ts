@@ -1,6 +1,6 @@
 import type { datastream_v1 } from 'googleapis/build/src/apis/datastream/index.js';
 import type { Kind, TargetOf } from '../config/schema.ts';
-import type { Observation } from '../model.ts';
+import type { Observation, PushRecord } from '../model.ts';
 
 /** What a check may use besides its target: the poll's abort signal and the shared clients. */
 export interface CheckContext {
@@ -8,6 +8,10 @@ export interface CheckContext {
   signal: AbortSignal;
   /** The Datastream client, created once per process (token caching lives in it). */
   datastream: () => datastream_v1.Datastream;
+  /** The stored pings of a push target (read once per poll for all push targets). */
+  pushRecord: (name: string) => Promise<PushRecord | undefined>;
+  /** The poll's clock, so that lateness is judged against one instant. */
+  now: Date;
 }
 
 /**

@@ -20,13 +20,13 @@ export interface Observed {
 export function observeAll(
   targets: readonly Target[],
   concurrency: number,
-  datastream: CheckContext['datastream'],
+  shared: Omit<CheckContext, 'signal'>,
 ): Promise<Observed[]> {
   const limit = pLimit(concurrency);
-  return Promise.all(targets.map((target) => limit(() => observeOne(target, datastream))));
+  return Promise.all(targets.map((target) => limit(() => observeOne(target, shared))));
 }
 
-async function observeOne(target: Target, datastream: CheckContext['datastream']): Promise<Observed> {
+async function observeOne(target: Target, shared: Omit<CheckContext, 'signal'>): Promise<Observed> {
   const started = performance.now();
   const signal = AbortSignal.timeout(target.timeout);
   const timedOut = new Promise<Observation>((resolve) => {
@@ -34,7 +34,7 @@ async function observeOne(target: Target, datastream: CheckContext['datastream']
       resolve({ state: 'UNREACHABLE', detail: `timed out after ${formatDuration(target.timeout)}` });
     });
   });
-  const checked = observe(target, { signal, datastream }).catch((error: unknown): Observation => ({
+  const checked = observe(target, { ...shared, signal }).catch((error: unknown): Observation => ({
     state: 'UNREACHABLE',
     detail: `the ${target.kind} check failed unexpectedly: ${error instanceof Error ? error.message : String(error)}`,
   }));

@@ -3,11 +3,13 @@ import type { Observation } from '../model.ts';
 import type { Check, CheckContext, CheckRegistry } from './check.ts';
 import { clusterHeartbeat } from './cluster-heartbeat.ts';
 import { datastream } from './datastream.ts';
+import { push } from './push.ts';
 
 /** Kind → check. A new kind is one schema variant, one file in checks/ and one line here. */
 export const checks = {
   datastream,
   'cluster-heartbeat': clusterHeartbeat,
+  push,
 } satisfies CheckRegistry;
 
 /** Runs the check of the target's kind. */

@@ -1,8 +1,9 @@
+import { Cron } from 'croner';
 import { z } from 'zod';
 import { duration } from './duration.ts';
 
 /** Every kind of target, in the order the error messages list them. */
-export const kinds = ['datastream', 'cluster-heartbeat'] as const;
+export const kinds = ['datastream', 'cluster-heartbeat', 'push'] as const;
 export type Kind = (typeof kinds)[number];
 
 /** Datastream v1 stream states: https://cloud.google.com/datastream/docs/reference/rest/v1/projects.locations.streams#state */
@@ -99,7 +100,54 @@ const clusterHeartbeatTarget = z.strictObject({
   allowedStates: stateList.default(['HEALTHY']).describe('States that count as healthy'),
 });
 
-const target = z.discriminatedUnion('kind', [datastreamTarget, clusterHeartbeatTarget], {
+/** A five-field cron expression, checked by the same library that evaluates it. */
+const cronExpression = z.string().superRefine((value, ctx) => {
+  if (value.trim().split(/\s+/).length !== 5) {
+    ctx.addIssue({ code: 'custom', message: 'must be a cron expression with five fields, e.g. "5 * * * *"' });
+    return;
+  }
+  try {
+    new Cron(value, { paused: true });
+  } catch (error) {
+    ctx.addIssue({ code: 'custom', message: `invalid cron expression: ${(error as Error).message}` });
+  }
+});
+
+const timeZone = z.string().refine(
+  (zone) => {
+    try {
+      new Intl.DateTimeFormat('en', { timeZone: zone });
+      return true;
+    } catch {
+      return false;
+    }
+  },
+  { message: 'is not an IANA time zone such as Asia/Tokyo or Etc/UTC' },
+);
+
+/** A job that checks in (dead-man's switch): late when its ping does not come. */
+const pushTarget = z
+  .strictObject({
+    ...common,
+    kind: z.literal('push'),
+    every: duration.optional().describe('Expected period between successful pings (or use schedule)'),
+    schedule: cronExpression
+      .optional()
+      .describe('When the job runs, as a five-field cron expression (or use every)'),
+    timezone: timeZone.default('Etc/UTC').describe('IANA time zone of schedule'),
+    grace: duration.prefault('1h').describe('How late a ping may be before the target is DOWN'),
+    maxRuntime: duration.optional().describe('A run that started but did not finish within this is DOWN'),
+    allowedStates: stateList
+      .default(['NEW', 'UP', 'STARTED', 'LATE'])
+      .describe('States that count as healthy'),
+  })
+  .superRefine((target, ctx) => {
+    if ((target.every === undefined) === (target.schedule === undefined)) {
+      ctx.addIssue({ code: 'custom', path: ['every'], message: 'give exactly one of every and schedule' });
+    }
+  });
+
+const target = z.discriminatedUnion('kind', [datastreamTarget, clusterHeartbeatTarget, pushTarget], {
   error: (issue) =>
     `unknown kind ${JSON.stringify((issue.input as { kind?: unknown } | undefined)?.kind)}; expected ${kinds.join(' | ')}`,
 });

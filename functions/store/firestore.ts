@@ -1,7 +1,9 @@
-import { FieldValue, Timestamp, type Firestore } from '@google-cloud/firestore';
+import { FieldValue, Timestamp, type DocumentReference, type Firestore } from '@google-cloud/firestore';
 import type { Kind } from '../config/schema.ts';
-import type { OutboundMessage, TargetStatus } from '../model.ts';
-import type { Changes, OutboxEntry, StateStore } from './state-store.ts';
+import { randomUUID } from 'node:crypto';
+import type { OutboundMessage, Ping, PushRecord, TargetStatus } from '../model.ts';
+import { lastField, summarizePings } from './push-records.ts';
+import { RECENT_PINGS, type Changes, type OutboxEntry, type StateStore } from './state-store.ts';
 
 /** The board keeps a short detail; the transition keeps the whole one. */
 const BOARD_DETAIL_CHARS = 500;
@@ -34,6 +36,9 @@ interface StoredOutbox {
  *   targets × polling rate; the price is a ceiling of roughly a thousand targets (1 MiB document).
  * - `transitions/{id}`: every change ever recorded (from, to, at, detail, notifiedAt).
  * - `outbox/{id}`: a message not yet taken by Slack; same id as its transition, deleted once sent.
+ * - `pings/{target}`: a push target's `lastSuccess`, `lastStart`, `lastFailure` and `recent` pings.
+ *   A ping is a merge write with an array union, never a transaction, so a burst of pings to one
+ *   target contends on nothing and loses nothing; reading trims the list back to the newest few.
  */
 export class FirestoreStateStore implements StateStore {
   private readonly db: Firestore;
@@ -52,6 +57,9 @@ export class FirestoreStateStore implements StateStore {
   }
   private get outbox() {
     return this.db.collection(`${this.prefix}outbox`);
+  }
+  private pingDoc(name: string) {
+    return this.db.collection(`${this.prefix}pings`).doc(name);
   }
 
   async read(names: readonly string[]): Promise<Map<string, TargetStatus>> {
@@ -141,6 +149,68 @@ export class FirestoreStateStore implements StateStore {
       .doc(id)
       .update({ claimedUntil: null, attempts: FieldValue.increment(1), lastError: error });
   }
+
+  async recordPing(name: string, ping: Ping): Promise<void> {
+    const at = Timestamp.fromDate(ping.at);
+    const stored: StoredPing = { ...ping, id: randomUUID(), at };
+    await this.pingDoc(name).set(
+      { [lastField(ping.kind)]: at, recent: FieldValue.arrayUnion(stored) },
+      { merge: true },
+    );
+  }
+
+  async pushRecords(names: readonly string[]): Promise<Map<string, PushRecord>> {
+    const found = new Map<string, PushRecord>();
+    if (names.length === 0) return found;
+    const snapshots = await this.db.getAll(...names.map((name) => this.pingDoc(name)));
+    await Promise.all(
+      snapshots.map(async (snapshot, index) => {
+        const name = names[index];
+        if (!snapshot.exists || name === undefined) return;
+        const data = snapshot.data() as StoredPushRecord;
+        found.set(name, fromStoredPush(data));
+        if ((data.recent?.length ?? 0) > 2 * RECENT_PINGS) await this.trimPings(snapshot.ref);
+      }),
+    );
+    return found;
+  }
+
+  /** Keeps the newest pings only; a transaction, so a ping arriving meanwhile is not dropped. */
+  private async trimPings(ref: DocumentReference): Promise<void> {
+    await this.db.runTransaction(async (tx) => {
+      const recent = ((await tx.get(ref)).get('recent') as StoredPing[] | undefined) ?? [];
+      const newest = [...recent].sort((a, b) => b.at.toMillis() - a.at.toMillis()).slice(0, RECENT_PINGS);
+      tx.update(ref, { recent: newest });
+    });
+  }
+}
+
+interface StoredPing {
+  /** Makes every ping a distinct array element: arrayUnion would merge two identical ones. */
+  id: string;
+  kind: Ping['kind'];
+  at: Timestamp;
+  message: string;
+  exitCode: number | null;
+  value: number | null;
+}
+
+interface StoredPushRecord {
+  lastSuccess?: Timestamp;
+  lastStart?: Timestamp;
+  lastFailure?: Timestamp;
+  recent?: StoredPing[];
+}
+
+function fromStoredPush(data: StoredPushRecord): PushRecord {
+  return summarizePings(
+    {
+      lastSuccess: data.lastSuccess?.toDate() ?? null,
+      lastStart: data.lastStart?.toDate() ?? null,
+      lastFailure: data.lastFailure?.toDate() ?? null,
+    },
+    (data.recent ?? []).map((p) => ({ ...p, at: p.at.toDate() })),
+  );
 }
 
 function forgottenNames(stored: Record<string, unknown>, changes: Changes): string[] {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import type { TargetStatus, Transition } from '../model.ts';
-import type { Changes, OutboxEntry, StateStore } from './state-store.ts';
+import type { Ping, PushRecord, TargetStatus, Transition } from '../model.ts';
+import { lastField, summarizePings } from './push-records.ts';
+import { RECENT_PINGS, type Changes, type OutboxEntry, type StateStore } from './state-store.ts';
 
 interface StoredEntry extends OutboxEntry {
   claimedUntil: Date | null;
@@ -14,6 +15,7 @@ export class MemoryStateStore implements StateStore {
   readonly statuses = new Map<string, TargetStatus>();
   readonly transitions: (Transition & { id: string; notifiedAt: Date | null })[] = [];
   private readonly outbox = new Map<string, StoredEntry>();
+  private readonly pings = new Map<string, PushRecord>();
 
   read(names: readonly string[]): Promise<Map<string, TargetStatus>> {
     return Promise.resolve(this.pick(names));
@@ -82,6 +84,27 @@ export class MemoryStateStore implements StateStore {
       entry.lastError = error;
     }
     return Promise.resolve();
+  }
+
+  recordPing(name: string, ping: Ping): Promise<void> {
+    const record = this.pings.get(name) ?? {
+      lastSuccess: null,
+      lastStart: null,
+      lastFailure: null,
+      recent: [],
+    };
+    record[lastField(ping.kind)] = ping.at;
+    this.pings.set(name, summarizePings(record, [ping, ...record.recent].slice(0, RECENT_PINGS + 1)));
+    return Promise.resolve();
+  }
+
+  pushRecords(names: readonly string[]): Promise<Map<string, PushRecord>> {
+    const found = new Map<string, PushRecord>();
+    for (const name of names) {
+      const record = this.pings.get(name);
+      if (record) found.set(name, record);
+    }
+    return Promise.resolve(found);
   }
 
   private pick(names: readonly string[]): Map<string, TargetStatus> {

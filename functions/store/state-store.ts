@@ -1,4 +1,7 @@
-import type { OutboundMessage, TargetStatus, Transition } from '../model.ts';
+import type { OutboundMessage, Ping, PushRecord, TargetStatus, Transition } from '../model.ts';
+
+/** How many pings per push target are kept (newest first). */
+export const RECENT_PINGS = 10;
 
 /** What one poll decided, given the stored states it was shown. */
 export interface Changes {
@@ -56,4 +59,13 @@ export interface StateStore {
 
   /** Sending failed: give up the lease, keep the message, remember why. */
   release(id: string, error: string): Promise<void>;
+
+  /**
+   * Stores one ping of a push target. Concurrent pings to one target must all be kept (a burst
+   * from a job's retries must not lose its failure), so this is an append, not a read-modify-write.
+   */
+  recordPing(name: string, ping: Ping): Promise<void>;
+
+  /** The pings of these push targets, the newest {@link RECENT_PINGS} of each; trims older ones. */
+  pushRecords(names: readonly string[]): Promise<Map<string, PushRecord>>;
 }

@@ -30,6 +30,8 @@ function check(t = target()) {
     datastream: () => {
       throw new Error('not used');
     },
+    pushRecord: () => Promise.resolve(undefined),
+    now: new Date(),
   });
 }
 

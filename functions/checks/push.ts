@@ -1,0 +1,67 @@
+import { Cron } from 'croner';
+import { formatDuration } from '../config/duration.ts';
+import type { TargetOf } from '../config/schema.ts';
+import type { Observation, Ping, PushRecord } from '../model.ts';
+import type { Check } from './check.ts';
+
+/**
+ * A push target is observed from its stored pings and the clock: nothing goes over the network.
+ * The rules, checked in this order:
+ *
+ * 1. Never pinged: NEW (waiting for the first ping; no alert).
+ * 2. The latest ping is a failure: FAILED, until the next success.
+ * 3. The latest ping is a start: STARTED, or DOWN once `maxRuntime` (else `grace`) has passed
+ *    since it without a success or failure.
+ * 4. Otherwise from the last success: the next run is due `every` later, or at the schedule's next
+ *    time after it (in `timezone`, so DST moves it as it moves the job); past that it is LATE,
+ *    past that plus `grace` it is DOWN.
+ */
+export function judgePush(target: TargetOf<'push'>, record: PushRecord | undefined, now: Date): Observation {
+  const latest = record?.recent[0];
+  if (!record || !latest) return { state: 'NEW', detail: 'waiting for the first ping' };
+
+  if (latest.kind === 'fail') {
+    return { state: 'FAILED', detail: describe('the job reported a failure', latest) };
+  }
+  if (latest.kind === 'start') {
+    const limit = target.maxRuntime ?? target.grace;
+    const deadline = latest.at.getTime() + limit;
+    if (now.getTime() > deadline) {
+      return {
+        state: 'DOWN',
+        detail: `started ${ago(latest.at, now)} ago and did not finish within ${formatDuration(limit)}`,
+      };
+    }
+    return { state: 'STARTED', detail: `running since ${latest.at.toISOString()}` };
+  }
+
+  const since = record.lastSuccess ?? latest.at;
+  const due = nextDue(target, since);
+  if (now <= due) return { state: 'UP', detail: describe(`last ping ${ago(since, now)} ago`, latest) };
+  const late = `no ping since ${since.toISOString()}; was due ${due.toISOString()}`;
+  if (now.getTime() <= due.getTime() + target.grace) return { state: 'LATE', detail: late };
+  return { state: 'DOWN', detail: `${late}, grace of ${formatDuration(target.grace)} passed` };
+}
+
+/** When the run after `since` was due. */
+export function nextDue(target: TargetOf<'push'>, since: Date): Date {
+  if (target.every !== undefined) return new Date(since.getTime() + target.every);
+  const cron = new Cron(target.schedule ?? '', { timezone: target.timezone, paused: true });
+  return cron.nextRun(since) ?? new Date(8.64e15);
+}
+
+function ago(then: Date, now: Date): string {
+  return formatDuration(Math.max(0, now.getTime() - then.getTime()));
+}
+
+function describe(prefix: string, ping: Ping): string {
+  const parts = [prefix];
+  if (ping.exitCode !== null) parts.push(`exit code ${ping.exitCode}`);
+  if (ping.value !== null) parts.push(`value ${ping.value}`);
+  const head = parts.join(', ');
+  return ping.message ? `${head}: ${ping.message}` : head;
+}
+
+/** Reads the target's pings through the context; the clock decides the rest. */
+export const push: Check<'push'> = async (target, { pushRecord, now }) =>
+  judgePush(target, await pushRecord(target.name), now);

@@ -1,0 +1,28 @@
+import type { Ping, PushRecord } from '../model.ts';
+import { RECENT_PINGS } from './state-store.ts';
+
+const latestOf = (a: Date | null, b: Date | null) => (a && b ? (a > b ? a : b) : (a ?? b));
+
+/**
+ * A push target's record from its stored fields and pings in any order. The `last*` fields are
+ * kept apart from the capped list (ten starts must not erase the last success) and may lag a ping
+ * written at the same instant, so the newest of both wins.
+ */
+export function summarizePings(
+  stored: { lastSuccess: Date | null; lastStart: Date | null; lastFailure: Date | null },
+  pings: readonly Ping[],
+): PushRecord {
+  const sorted = [...pings].sort((a, b) => b.at.getTime() - a.at.getTime());
+  const newest = (kind: Ping['kind']) => sorted.find((p) => p.kind === kind)?.at ?? null;
+  return {
+    lastSuccess: latestOf(stored.lastSuccess, newest('success')),
+    lastStart: latestOf(stored.lastStart, newest('start')),
+    lastFailure: latestOf(stored.lastFailure, newest('fail')),
+    recent: sorted.slice(0, RECENT_PINGS),
+  };
+}
+
+/** The field of the stored record that a ping of this kind updates. */
+export function lastField(kind: Ping['kind']): 'lastSuccess' | 'lastStart' | 'lastFailure' {
+  return kind === 'success' ? 'lastSuccess' : kind === 'start' ? 'lastStart' : 'lastFailure';
+}
