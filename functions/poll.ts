@@ -3,12 +3,12 @@ import { observeAll, type Observed } from './checks/observe-all.ts';
 import { loadConfig } from './config/load.ts';
 import type { Kind } from './config/schema.ts';
 import { deliverOutbox } from './deliver.ts';
-import { decide, type Decision } from './evaluate.ts';
+import type { Decision } from './evaluate.ts';
 import type { Logger } from './log.ts';
 import type { TargetStatus } from './model.ts';
-import { buildMessage } from './notify/message.ts';
 import type { Notifier } from './notify/notifier.ts';
-import type { Changes, StateStore } from './store/state-store.ts';
+import { planChanges } from './plan.ts';
+import type { StateStore } from './store/state-store.ts';
 
 /** Everything a poll talks to, passed in so tests can point it at local fakes. */
 export interface PollDependencies {
@@ -77,22 +77,21 @@ export async function poll(deps: PollDependencies, options: PollOptions): Promis
     now: startedAt,
   });
   const now = deps.clock();
-  const decideAll = (previous: ReadonlyMap<string, TargetStatus>) =>
-    observed.map((o) => decide(o.target, o.observation, previous.get(o.target.name), now));
 
   let previous: ReadonlyMap<string, TargetStatus> = new Map();
   let decisions: Decision[];
   let delivery = { sent: 0, pending: 0, failures: [] as string[] };
   if (options.dryRun) {
     previous = await deps.store.read(names);
-    decisions = decideAll(previous);
+    decisions = planChanges(observed, previous, now).decisions;
   } else {
     decisions = [];
     await deps.store.record(names, (stored) => {
       // Runs again if another poll wrote first; only the run that commits is kept.
       previous = stored;
-      decisions = decideAll(stored);
-      const changes = toChanges(observed, decisions);
+      const plan = planChanges(observed, stored, now);
+      decisions = plan.decisions;
+      const changes = plan.changes;
       return options.only.length === 0 ? { ...changes, allTargets: names } : changes;
     });
     delivery = await deliverOutbox(deps.store, deps.notifier, deps.clock, deps.log);
@@ -114,20 +113,6 @@ export async function poll(deps: PollDependencies, options: PollOptions): Promis
     });
   }
   return report;
-}
-
-function toChanges(observed: Observed[], decisions: Decision[]): Changes {
-  const changes: Changes = { statuses: new Map(), transitions: [] };
-  decisions.forEach((decision, i) => {
-    const target = observed[i]?.target;
-    if (!decision.transition || !target) return;
-    changes.statuses.set(target.name, decision.status);
-    const { transition } = decision;
-    changes.transitions.push(
-      transition.notify ? { transition, message: buildMessage(transition, target.mention) } : { transition },
-    );
-  });
-  return changes;
 }
 
 function targetReport(

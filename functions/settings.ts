@@ -17,6 +17,8 @@ export interface Settings {
   datastreamApiUrl: string | undefined;
   /** A secret (anyone holding it can ping): called after each successful full poll, never logged. */
   watchdogUrl: string | undefined;
+  /** The secret path prefix of the `ping` function. */
+  pingKey: string | undefined;
 }
 
 /** Misconfigured environment: the function cannot start. */
@@ -53,7 +55,17 @@ export function readSettings(env: NodeJS.ProcessEnv): Settings {
     collectionPrefix,
     datastreamApiUrl: value('DATASTREAM_API_URL'),
     watchdogUrl: secretUrl(value, 'WATCHDOG_URL'),
+    pingKey: readPingKey(value('PING_KEY')),
   };
+}
+
+function readPingKey(key: string | undefined): string | undefined {
+  if (key !== undefined && !/^[A-Za-z0-9_-]{16,}$/.test(key)) {
+    throw new SettingsError(
+      'PING_KEY must be at least 16 letters, digits, - or _ (e.g. openssl rand -hex 16)',
+    );
+  }
+  return key;
 }
 
 function secretUrl(value: (name: string) => string | undefined, name: string): string | undefined {

@@ -179,7 +179,13 @@ export class FirestoreStateStore implements StateStore {
   private async trimPings(ref: DocumentReference): Promise<void> {
     await this.db.runTransaction(async (tx) => {
       const recent = ((await tx.get(ref)).get('recent') as StoredPing[] | undefined) ?? [];
-      const newest = [...recent].sort((a, b) => b.at.toMillis() - a.at.toMillis()).slice(0, RECENT_PINGS);
+      // Keep arrival order (oldest first), as array union appends.
+      const newest = recent
+        .map((ping, arrival) => ({ ping, arrival }))
+        .sort((a, b) => b.ping.at.toMillis() - a.ping.at.toMillis() || b.arrival - a.arrival)
+        .slice(0, RECENT_PINGS)
+        .reverse()
+        .map(({ ping }) => ping);
       tx.update(ref, { recent: newest });
     });
   }

@@ -94,7 +94,8 @@ export class MemoryStateStore implements StateStore {
       recent: [],
     };
     record[lastField(ping.kind)] = ping.at;
-    this.pings.set(name, summarizePings(record, [ping, ...record.recent].slice(0, RECENT_PINGS + 1)));
+    // summarizePings wants arrival order: oldest first.
+    this.pings.set(name, summarizePings(record, [...record.recent.slice(0, RECENT_PINGS).reverse(), ping]));
     return Promise.resolve();
   }
 

@@ -8,6 +8,7 @@ import { http } from '@google-cloud/functions-framework';
 import { getTestServer } from '@google-cloud/functions-framework/testing';
 import { createDependencies } from '../../functions/dependencies.ts';
 import { createPollHandler } from '../../functions/handler.ts';
+import { createPingHandler } from '../../functions/ping-handler.ts';
 import { jsonLogger } from '../../functions/log.ts';
 import type { PollReport } from '../../functions/poll.ts';
 import { readSettings } from '../../functions/settings.ts';
@@ -24,24 +25,36 @@ export function freshProject(): string {
 export class Poller {
   readonly logs: string[] = [];
   url = '';
+  /** The `ping` function of the same deployment, served beside `poll`. */
+  pingUrl = '';
   private server!: Server;
+  private pingServer!: Server;
   readonly targetsFile: string;
 
   private constructor(targetsFile: string) {
     this.targetsFile = targetsFile;
   }
 
-  static async start(env: Record<string, string>, yaml: string): Promise<Poller> {
+  static async start(
+    env: Record<string, string>,
+    yaml: string,
+    options: { clock?: () => Date } = {},
+  ): Promise<Poller> {
     const dir = await mkdtemp(join(tmpdir(), 'poller-'));
     const poller = new Poller(join(dir, 'targets.yaml'));
     await poller.writeTargets(yaml);
     const fullEnv = { ...env, TARGETS_FILE: poller.targetsFile };
     const log = jsonLogger((line) => poller.logs.push(line));
-    const name = `poll-${randomUUID()}`;
-    http(name, createPollHandler(createDependencies(readSettings(fullEnv), fullEnv, log)));
-    poller.server = getTestServer(name);
-    await new Promise<void>((resolve) => poller.server.listen(0, '127.0.0.1', resolve));
-    poller.url = `http://127.0.0.1:${(poller.server.address() as AddressInfo).port}`;
+    const settings = readSettings(fullEnv);
+    const deps = createDependencies(settings, fullEnv, log);
+    if (options.clock) deps.clock = options.clock;
+    const id = randomUUID();
+    http(`poll-${id}`, createPollHandler(deps));
+    http(`ping-${id}`, createPingHandler(deps, settings.pingKey));
+    poller.server = getTestServer(`poll-${id}`);
+    poller.pingServer = getTestServer(`ping-${id}`);
+    poller.url = await serve(poller.server);
+    poller.pingUrl = await serve(poller.pingServer);
     return poller;
   }
 
@@ -56,12 +69,27 @@ export class Poller {
     return { status: response.status, report: JSON.parse(raw) as PollReport, raw };
   }
 
-  close(): Promise<void> {
-    return new Promise((resolve) => {
-      this.server.closeAllConnections();
-      this.server.close(() => {
-        resolve();
-      });
-    });
+  /** Pings as a job would: `path` is `/<key>/<target>[/start|/fail|/<code>]` with any query. */
+  async ping(path: string, init: RequestInit = {}): Promise<{ status: number; body: string }> {
+    const response = await fetch(`${this.pingUrl}${path}`, init);
+    return { status: response.status, body: await response.text() };
   }
+
+  async close(): Promise<void> {
+    await Promise.all([stop(this.server), stop(this.pingServer)]);
+  }
+}
+
+async function serve(server: Server): Promise<string> {
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+function stop(server: Server): Promise<void> {
+  return new Promise((resolve) => {
+    server.closeAllConnections();
+    server.close(() => {
+      resolve();
+    });
+  });
 }

@@ -14,6 +14,7 @@ describe('the environment contract', () => {
       collectionPrefix: '',
       datastreamApiUrl: undefined,
       watchdogUrl: undefined,
+      pingKey: undefined,
     });
   });
 
@@ -33,6 +34,7 @@ describe('the environment contract', () => {
       'SLACK_WEBHOOK_URL is set but is not an http(s) URL',
     ],
     [{ WATCHDOG_URL: 'hc-ping.com/secret' }, 'WATCHDOG_URL is set but is not an http(s) URL'],
+    [{ PING_KEY: 'secret' }, 'PING_KEY must be at least 16 letters, digits, - or _'],
     [
       { FIRESTORE_COLLECTION_PREFIX: 'a/b' },
       'FIRESTORE_COLLECTION_PREFIX=a/b may hold only letters, digits, - and _',

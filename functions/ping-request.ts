@@ -1,0 +1,76 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { PingKind } from './model.ts';
+
+/** A ping as the URL says it: `/<key>/<target>[/start|/fail|/<exit code>]`, plus Tianji's query. */
+export interface PingRequest {
+  key: string;
+  target: string;
+  kind: PingKind;
+  exitCode: number | null;
+  value: number | null;
+  /** From `?msg=` (a body, when there is one, takes precedence). */
+  msg: string;
+}
+
+/** The body and message kept with a ping: enough for "backup failed: disk full" and a log tail. */
+export const MAX_PING_MESSAGE_BYTES = 10 * 1024;
+
+/**
+ * Reads the path and query of a ping. Healthchecks-style suffixes (`/start`, `/fail`, `/<exit
+ * code>`) and Tianji-style `?status=up|down&msg=…&value=…` both work. Null: not a ping URL.
+ */
+export function parsePing(path: string, query: Record<string, unknown>): PingRequest | null {
+  const parts = path
+    .split('/')
+    .filter((part) => part !== '')
+    .map(decodeURIComponent);
+  const [key, target, suffix, ...rest] = parts;
+  if (!key || !target || rest.length > 0) return null;
+
+  let kind: PingKind = 'success';
+  let exitCode: number | null = null;
+  if (suffix === 'start') kind = 'start';
+  else if (suffix === 'fail') kind = 'fail';
+  else if (suffix !== undefined) {
+    if (!/^\d{1,3}$/.test(suffix)) return null;
+    exitCode = Number(suffix);
+    kind = exitCode === 0 ? 'success' : 'fail';
+  }
+  const status = first(query['status']);
+  if (status === 'down') kind = 'fail';
+  else if (status !== undefined && status !== 'up') return null;
+
+  const value = Number(first(query['value']));
+  return {
+    key,
+    target,
+    kind,
+    exitCode,
+    value: first(query['value']) !== undefined && Number.isFinite(value) ? value : null,
+    msg: capMessage(first(query['msg']) ?? ''),
+  };
+}
+
+function first(value: unknown): string | undefined {
+  const one = Array.isArray(value) ? (value[0] as unknown) : value;
+  return typeof one === 'string' ? one : undefined;
+}
+
+/** Cuts text to {@link MAX_PING_MESSAGE_BYTES} of UTF-8 without splitting a character. */
+export function capMessage(text: string): string {
+  const bytes = Buffer.from(text, 'utf8');
+  if (bytes.length <= MAX_PING_MESSAGE_BYTES) return text;
+  // TextDecoder drops a trailing partial character instead of producing a replacement.
+  return new TextDecoder('utf-8', { fatal: false })
+    .decode(bytes.subarray(0, MAX_PING_MESSAGE_BYTES))
+    .replace(/\uFFFD$/, '');
+}
+
+/**
+ * Compares a key in constant time: hashing first gives both sides the same length, so neither the
+ * comparison nor a length check tells an attacker how much of a guess was right.
+ */
+export function sameKey(given: string, expected: string): boolean {
+  const digest = (text: string) => createHash('sha256').update(text).digest();
+  return timingSafeEqual(digest(given), digest(expected));
+}

@@ -1,0 +1,153 @@
+import { Firestore } from '@google-cloud/firestore';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { freshProject, Poller } from '../support/poller.ts';
+import { SlackReceiver } from '../support/slack-receiver.ts';
+
+const KEY = 'k3y-0123456789abcdef';
+const HOUR = 3_600_000;
+
+describe('push targets: pings, lateness and alerts, against the Firestore emulator', () => {
+  let slack: SlackReceiver;
+  let poller: Poller;
+  let project: string;
+  let now: Date;
+  const advance = (millis: number) => {
+    now = new Date(now.getTime() + millis);
+  };
+
+  beforeEach(async () => {
+    slack = await SlackReceiver.start();
+    project = freshProject();
+    now = new Date('2026-11-21T00:00:00Z');
+    poller = await Poller.start(
+      { GOOGLE_CLOUD_PROJECT: project, SLACK_WEBHOOK_URL: slack.url, PING_KEY: KEY },
+      `
+defaults: { mention: "<!subteam^S0OPS>" }
+targets:
+  - { name: nightly-backup, kind: push, every: 1d, grace: 2h }
+  - { name: hourly-sync, kind: push, schedule: "5 * * * *", timezone: Asia/Tokyo, grace: 10m, maxRuntime: 30m }
+  - { name: web, kind: cluster-heartbeat, url: "http://127.0.0.1:9/never-polled-here" }
+`,
+      { clock: () => now },
+    );
+  });
+
+  afterEach(async () => {
+    await Promise.all([poller.close(), slack.close()]);
+  });
+
+  const pushStates = async () =>
+    Object.fromEntries(
+      (await poller.poll('?target=nightly-backup&target=hourly-sync')).report.targets.map((t) => [
+        t.name,
+        t.state,
+      ]),
+    );
+
+  it('keeps a never-pinged target NEW and silent', async () => {
+    expect(await pushStates()).toEqual({ 'nightly-backup': 'NEW', 'hourly-sync': 'NEW' });
+    advance(48 * HOUR);
+    expect(await pushStates()).toEqual({ 'nightly-backup': 'NEW', 'hourly-sync': 'NEW' });
+    expect(slack.messages).toHaveLength(0);
+  });
+
+  it('alerts once when a ping is missed, and recovers on the next ping', async () => {
+    expect(await poller.ping(`/${KEY}/nightly-backup`)).toEqual({ status: 200, body: 'OK\n' });
+    expect((await pushStates())['nightly-backup']).toBe('UP');
+
+    advance(25 * HOUR);
+    expect((await pushStates())['nightly-backup']).toBe('LATE');
+    expect(slack.messages).toHaveLength(0);
+
+    advance(2 * HOUR);
+    expect((await pushStates())['nightly-backup']).toBe('DOWN');
+    expect((await pushStates())['nightly-backup']).toBe('DOWN');
+    expect(slack.messages.map((m) => m.text)).toEqual([
+      '<!subteam^S0OPS> nightly-backup (push) changed LATE → DOWN: no ping since 2026-11-21T00:00:00.000Z; was due 2026-11-22T00:00:00.000Z, grace of 2h passed',
+    ]);
+
+    advance(HOUR);
+    await poller.ping(`/${KEY}/nightly-backup`, { method: 'POST', body: 'backup done: 42 GB' });
+    expect((await pushStates())['nightly-backup']).toBe('UP');
+    expect(slack.messages[1]?.text).toBe(
+      'nightly-backup (push) recovered: UP (was DOWN, unhealthy for 1h): last ping 0ms ago: backup done: 42 GB',
+    );
+  });
+
+  it('alerts at once on /fail, with the job’s message, and the next poll does not repeat it', async () => {
+    await poller.ping(`/${KEY}/nightly-backup`);
+    await pushStates();
+    advance(HOUR);
+    const failed = await poller.ping(`/${KEY}/nightly-backup/fail`, {
+      method: 'POST',
+      body: 'backup failed: disk full\n',
+    });
+    expect(failed.status).toBe(200);
+    expect(slack.messages.map((m) => m.text)).toEqual([
+      '<!subteam^S0OPS> nightly-backup (push) changed UP → FAILED: the job reported a failure: backup failed: disk full',
+    ]);
+    expect((await pushStates())['nightly-backup']).toBe('FAILED');
+    expect(slack.messages).toHaveLength(1);
+  });
+
+  it.each([
+    ['a non-zero exit code', '/2', 'the job reported a failure, exit code 2'],
+    [
+      'Tianji’s status=down with msg and value',
+      '?status=down&msg=quota%20exceeded&value=7',
+      'the job reported a failure, value 7: quota exceeded',
+    ],
+  ])('treats %s as a failure', async (_, suffix, detail) => {
+    await poller.ping(`/${KEY}/hourly-sync${suffix}`);
+    expect(slack.messages[0]?.text).toContain(`hourly-sync (push) is FAILED: ${detail}`);
+  });
+
+  it('takes GET, HEAD and POST, an exit code 0 as success, and /start as a run in progress', async () => {
+    expect((await poller.ping(`/${KEY}/hourly-sync/start`, { method: 'HEAD' })).status).toBe(200);
+    expect((await pushStates())['hourly-sync']).toBe('STARTED');
+    advance(31 * 60_000);
+    expect((await pushStates())['hourly-sync']).toBe('DOWN');
+    expect((await poller.ping(`/${KEY}/hourly-sync/0`, { method: 'POST', body: '' })).status).toBe(200);
+    expect((await pushStates())['hourly-sync']).toBe('UP');
+  });
+
+  it.each([
+    ['a wrong key', '/wrong-key-0123456789/nightly-backup'],
+    ['an unknown target', `/${KEY}/no-such-job`],
+    ['a target that is not a push target', `/${KEY}/web`],
+    ['a malformed suffix', `/${KEY}/nightly-backup/later`],
+  ])('answers 404, saying nothing more, to %s', async (_, path) => {
+    expect(await poller.ping(path)).toEqual({ status: 404, body: 'not found\n' });
+  });
+
+  it('keeps 50 concurrent pings to one target without losing one or sending twice', async () => {
+    await poller.ping(`/${KEY}/nightly-backup`);
+    await pushStates();
+    advance(HOUR);
+    const results = await Promise.all(
+      Array.from({ length: 50 }, (_, i) =>
+        poller.ping(`/${KEY}/nightly-backup/${i % 2 === 0 ? 'fail' : '0'}`, {
+          method: 'POST',
+          body: `ping ${i}`,
+        }),
+      ),
+    );
+    expect(results.map((r) => r.status)).toEqual(Array.from({ length: 50 }, () => 200));
+
+    const db = new Firestore({ projectId: project });
+    const stored = (await db.collection('pings').doc('nightly-backup').get()).get('recent') as {
+      message: string;
+    }[];
+    expect(stored.map((p) => p.message).sort()).toEqual(
+      ['', ...Array.from({ length: 50 }, (_, i) => `ping ${i}`)].sort(),
+    );
+
+    const failureAlerts = slack.messages.filter((m) => m.text.includes('→ FAILED'));
+    expect(failureAlerts).toHaveLength(1);
+
+    await poller.poll();
+    const trimmed = (await db.collection('pings').doc('nightly-backup').get()).get('recent') as unknown[];
+    expect(trimmed).toHaveLength(10);
+    await db.terminate();
+  });
+});
