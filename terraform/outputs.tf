@@ -42,3 +42,13 @@ output "curl_poll_command" {
   description = "Polls by hand with your own identity (you need roles/run.invoker on the function); add ?dryRun=true or ?target=NAME."
   value       = "curl -sS -X POST -H \"Authorization: Bearer $(gcloud auth print-identity-token)\" '${google_cloudfunctions2_function.poller.service_config[0].uri}/?dryRun=true'"
 }
+
+output "ping_base_url" {
+  description = "Base URL of the ping function (null without ping_key_secret_id); a push target pings <base>/<ping-key>/<target>[/start|/fail|/<exit code>]."
+  value       = local.ping_enabled ? google_cloudfunctions2_function.ping[0].service_config[0].uri : null
+}
+
+output "ping_service_account" {
+  description = "Identity of the ping function (Firestore, the ping key and the Slack webhook only)."
+  value       = local.ping_enabled ? google_service_account.ping[0].email : null
+}

@@ -189,3 +189,20 @@ variable "labels" {
   description = "Labels put on the resources that take them."
   default     = {}
 }
+
+variable "ping_key_secret_id" {
+  type        = string
+  description = "Id of the Secret Manager secret holding the ping key of push targets (openssl rand -hex 16). Set: the public ping function is deployed. Null: no ping function."
+  default     = null
+}
+
+variable "ping_max_instances" {
+  type        = number
+  description = "Most ping function instances at once; each ping takes a few milliseconds."
+  default     = 5
+
+  validation {
+    condition     = var.ping_max_instances >= 1 && var.ping_max_instances <= 50
+    error_message = "ping_max_instances must be between 1 and 50."
+  }
+}

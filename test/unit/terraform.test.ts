@@ -28,9 +28,33 @@ describe('the Terraform module', () => {
     ).not.toThrow();
   });
 
-  it('makes nothing public: no allUsers or allAuthenticatedUsers anywhere', () => {
-    expect(tf.text).not.toMatch(/allUsers|allAuthenticatedUsers/);
-    expect(grants().map(([, , member]) => member)).not.toContainEqual(expect.stringMatching(/^all/));
+  it('makes only the ping function public: one allUsers grant, run.invoker on that function alone', () => {
+    expect(tf.text).not.toContain('allAuthenticatedUsers');
+    expect(tf.text.match(/allUsers/g)).toHaveLength(1);
+    const publicGrants = grants().filter(([, , member]) => member === 'allUsers');
+    expect(publicGrants).toEqual([
+      ['google_cloud_run_v2_service_iam_member', 'roles/run.invoker', 'allUsers'],
+    ]);
+    expect(resource(tf, 'google_cloud_run_v2_service_iam_member', 'ping_public')['name']).toBe(
+      '${google_cloudfunctions2_function.ping[0].name}',
+    );
+    expect(
+      block(resource(tf, 'google_cloudfunctions2_function', 'poller'), 'service_config')['ingress_settings'],
+    ).toBe('${var.ingress}');
+  });
+
+  it('gives the ping account Firestore and its secrets only (the ping key, the webhook for immediate alerts)', () => {
+    const roles = grants()
+      .filter(([, , member]) => member.includes('google_service_account.ping'))
+      .map(([, role]) => role)
+      .sort();
+    expect(roles).toEqual(['roles/datastore.user', 'roles/secretmanager.secretAccessor']);
+    const fn = resource(tf, 'google_cloudfunctions2_function', 'ping');
+    expect(block(fn, 'build_config')['entry_point']).toBe('ping');
+    expect(block(fn, 'service_config')['service_account_email']).toBe(
+      '${google_service_account.ping[0].email}',
+    );
+    expect(tf.text).toContain('{ PING_KEY = var.ping_key_secret_id }');
   });
 
   it('gives the runtime account exactly Firestore, Datastream read and its own secrets', () => {
@@ -99,9 +123,11 @@ describe('the Terraform module', () => {
     expect(secrets['for_each']).toBe('${local.secret_env}');
     expect(block(secrets, 'content')).toMatchObject({ version: 'latest' });
     expect(tf.text).toMatch(/\{ SLACK_WEBHOOK_URL = var\.slack_webhook_secret_id \}/);
-    expect(Object.keys(tf.variable).filter((name) => /webhook|token|password/i.test(name))).toEqual([
-      'slack_webhook_secret_id',
-    ]);
+    expect(
+      Object.keys(tf.variable)
+        .filter((name) => /webhook|token|password|key/i.test(name))
+        .sort(),
+    ).toEqual(['ping_key_secret_id', 'slack_webhook_secret_id']);
     expect(tf.resource['google_secret_manager_secret_version']).toBeUndefined();
   });
 

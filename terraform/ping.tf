@@ -1,0 +1,106 @@
+# The public `ping` function for push targets: cron hosts have no Google identity, so anyone may
+# call it, and the secret ping key in its path is what protects it (a wrong key is a plain 404).
+# It runs as its own account: Firestore, the ping key, and the Slack webhook for the immediate
+# alert on a failure ping. Nothing else, and no Datastream.
+
+locals {
+  ping_enabled = var.ping_key_secret_id != null
+  ping_secret_env = local.ping_enabled ? merge(
+    { PING_KEY = var.ping_key_secret_id },
+    var.slack_webhook_secret_id == null ? {} : { SLACK_WEBHOOK_URL = var.slack_webhook_secret_id },
+  ) : {}
+}
+
+resource "google_service_account" "ping" {
+  count = local.ping_enabled ? 1 : 0
+
+  project      = var.project_id
+  account_id   = "${var.name}-ping"
+  display_name = "gcp-status-poller ping (public check-ins of push targets)"
+}
+
+resource "google_project_iam_member" "ping_firestore" {
+  count = local.ping_enabled ? 1 : 0
+
+  project = var.project_id
+  role    = "roles/datastore.user"
+  member  = "serviceAccount:${google_service_account.ping[0].email}"
+}
+
+resource "google_secret_manager_secret_iam_member" "ping" {
+  for_each = local.ping_secret_env
+
+  project   = var.project_id
+  secret_id = each.value
+  role      = "roles/secretmanager.secretAccessor"
+  member    = "serviceAccount:${google_service_account.ping[0].email}"
+}
+
+resource "google_cloudfunctions2_function" "ping" {
+  count = local.ping_enabled ? 1 : 0
+
+  project     = var.project_id
+  name        = "${var.name}-ping"
+  location    = var.region
+  description = "gcp-status-poller: check-ins of push targets (/<ping-key>/<target>)"
+  labels      = var.labels
+
+  build_config {
+    runtime         = var.runtime
+    entry_point     = "ping"
+    service_account = google_service_account.build.id
+
+    source {
+      storage_source {
+        bucket = google_storage_bucket.source.name
+        object = google_storage_bucket_object.source.name
+      }
+    }
+  }
+
+  service_config {
+    available_memory               = "256Mi"
+    timeout_seconds                = 30
+    min_instance_count             = 0
+    max_instance_count             = var.ping_max_instances
+    ingress_settings               = "ALLOW_ALL"
+    all_traffic_on_latest_revision = true
+    service_account_email          = google_service_account.ping[0].email
+
+    environment_variables = {
+      GOOGLE_CLOUD_PROJECT        = var.project_id
+      STATE_STORE                 = "firestore"
+      FIRESTORE_DATABASE          = var.firestore_database
+      FIRESTORE_COLLECTION_PREFIX = var.collection_prefix
+      TARGETS_FILE                = "config/targets.yaml"
+    }
+
+    dynamic "secret_environment_variables" {
+      for_each = local.ping_secret_env
+      content {
+        key        = secret_environment_variables.key
+        project_id = var.project_id
+        secret     = secret_environment_variables.value
+        version    = "latest"
+      }
+    }
+  }
+
+  depends_on = [
+    google_project_service.required,
+    google_firestore_database.poller,
+    google_project_iam_member.build,
+    google_secret_manager_secret_iam_member.ping,
+  ]
+}
+
+# The one public grant of this module, on the ping function alone.
+resource "google_cloud_run_v2_service_iam_member" "ping_public" {
+  count = local.ping_enabled ? 1 : 0
+
+  project  = var.project_id
+  location = var.region
+  name     = google_cloudfunctions2_function.ping[0].name
+  role     = "roles/run.invoker"
+  member   = "allUsers"
+}
