@@ -67,17 +67,25 @@ targets:
     kind: cluster-heartbeat
     url: ${cluster.url}
     components: [APIGW, SCENARIO, SCHEDULE]
+  - name: nightly-backup
+    kind: push
+    every: 1m        # short, to watch it go LATE and DOWN in the demo
+    grace: 30s
 `,
 );
 
 console.log(`Fakes are up. In another terminal:
 
   TARGETS_FILE=${targetsFile} DATASTREAM_API_URL=${datastream.url} \\
-  SLACK_WEBHOOK_URL=${slack.url} PORT=8080 npm start
+  SLACK_WEBHOOK_URL=${slack.url} PING_KEY=demo-ping-key-0123456789 PORT=8080 npm start
+  # and, for push targets, the ping function in a third terminal: the same line with
+  # PORT=8081 npm run start:ping
 
 Then poll, break things, poll again:
 
   curl -s localhost:8080 | jq
   curl -s -X POST localhost:8093/stream/FAILED      # or /cluster/degraded, /cluster/down, /slack/500
   curl -s localhost:8080 | jq
+  curl -s localhost:8081/demo-ping-key-0123456789/nightly-backup        # a job checks in
+  curl -s -d 'disk full' localhost:8081/demo-ping-key-0123456789/nightly-backup/fail
 `);

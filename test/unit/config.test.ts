@@ -21,6 +21,7 @@ describe('the targets file', () => {
     expect(config.targets.map((t) => `${t.name}:${t.kind}`)).toEqual([
       'orders-stream:datastream',
       'qmonus-prod:cluster-heartbeat',
+      'nightly-backup:push',
     ]);
   });
 
