@@ -70,6 +70,7 @@ export async function poll(deps: PollDependencies, options: PollOptions): Promis
 
   const pushRecords = await deps.store.pushRecords(
     targets.filter((t) => t.kind === 'push').map((t) => t.name),
+    { trim: !options.dryRun },
   );
   const observed = await observeAll(targets, config.concurrency, {
     datastream: deps.datastream,

@@ -159,7 +159,7 @@ export class FirestoreStateStore implements StateStore {
     );
   }
 
-  async pushRecords(names: readonly string[]): Promise<Map<string, PushRecord>> {
+  async pushRecords(names: readonly string[], options = { trim: false }): Promise<Map<string, PushRecord>> {
     const found = new Map<string, PushRecord>();
     if (names.length === 0) return found;
     const snapshots = await this.db.getAll(...names.map((name) => this.pingDoc(name)));
@@ -169,7 +169,7 @@ export class FirestoreStateStore implements StateStore {
         if (!snapshot.exists || name === undefined) return;
         const data = snapshot.data() as StoredPushRecord;
         found.set(name, fromStoredPush(data));
-        if ((data.recent?.length ?? 0) > 2 * RECENT_PINGS) await this.trimPings(snapshot.ref);
+        if (options.trim && (data.recent?.length ?? 0) > 2 * RECENT_PINGS) await this.trimPings(snapshot.ref);
       }),
     );
     return found;

@@ -66,6 +66,9 @@ export interface StateStore {
    */
   recordPing(name: string, ping: Ping): Promise<void>;
 
-  /** The pings of these push targets, the newest {@link RECENT_PINGS} of each; trims older ones. */
-  pushRecords(names: readonly string[]): Promise<Map<string, PushRecord>>;
+  /**
+   * The pings of these push targets, the newest {@link RECENT_PINGS} of each. With `trim`, also
+   * drops older stored pings (a write, so never on a dry run).
+   */
+  pushRecords(names: readonly string[], options?: { trim: boolean }): Promise<Map<string, PushRecord>>;
 }

@@ -145,6 +145,8 @@ targets:
     const failureAlerts = slack.messages.filter((m) => m.text.includes('→ FAILED'));
     expect(failureAlerts).toHaveLength(1);
 
+    await poller.poll('?dryRun=true');
+    expect((await db.collection('pings').doc('nightly-backup').get()).get('recent')).toHaveLength(51);
     await poller.poll();
     const trimmed = (await db.collection('pings').doc('nightly-backup').get()).get('recent') as unknown[];
     expect(trimmed).toHaveLength(10);
