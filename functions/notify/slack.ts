@@ -1,36 +1,85 @@
-import { IncomingWebhook, IncomingWebhookHTTPError } from '@slack/webhook';
+import { IncomingWebhook, IncomingWebhookHTTPError, type FetchFunction } from '@slack/webhook';
 import type { Logger } from '../log.ts';
-import { describeNetworkError } from '../network-error.ts';
 import type { OutboundMessage } from '../model.ts';
+import { describeNetworkError } from '../network-error.ts';
 import { DeliveryError, type Notifier } from './notifier.ts';
 
 /** Slack's answers that no retry will fix: https://api.slack.com/messaging/webhooks#handling_errors */
 const PERMANENT_STATUSES = new Set([400, 403, 404, 410]);
 
+export interface SlackNotifierOptions {
+  /** Per request. */
+  timeoutMs?: number;
+  /**
+   * The longest `Retry-After` worth waiting for within a poll; a longer one leaves the message
+   * pending for the next poll instead of outliving the function's timeout.
+   */
+  maxRetryAfterMs?: number;
+  /** Waits, swappable so tests need not sleep through a real `Retry-After`. */
+  sleep?: (ms: number) => Promise<void>;
+}
+
 /** Sends through a Slack incoming webhook. The URL is a secret: it appears in no error or log. */
 export class SlackNotifier implements Notifier {
   readonly destination = 'slack';
-  private readonly webhook: IncomingWebhook;
+  private readonly url: string;
   private readonly timeoutMs: number;
+  private readonly maxRetryAfterMs: number;
+  private readonly sleep: (ms: number) => Promise<void>;
 
-  constructor(url: string, timeoutMs = 10_000) {
-    this.timeoutMs = timeoutMs;
-    this.webhook = new IncomingWebhook(url, { timeout: timeoutMs });
+  constructor(url: string, options: SlackNotifierOptions = {}) {
+    this.url = url;
+    this.timeoutMs = options.timeoutMs ?? 10_000;
+    this.maxRetryAfterMs = options.maxRetryAfterMs ?? 30_000;
+    this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
   }
 
   async send(message: OutboundMessage): Promise<void> {
+    const first = await this.attempt(message);
+    if (first === null) return;
+    // Rate limited: Slack says when to come back. Once, and only if that fits in this poll.
+    if (first.retryAfterMs !== null && first.retryAfterMs <= this.maxRetryAfterMs) {
+      await this.sleep(first.retryAfterMs);
+      const second = await this.attempt(message);
+      if (second === null) return;
+      throw second.error;
+    }
+    throw first.error;
+  }
+
+  /** Null when Slack took the message. */
+  private async attempt(
+    message: OutboundMessage,
+  ): Promise<{ error: DeliveryError; retryAfterMs: number | null } | null> {
+    let retryAfter: string | null = null;
+    // The client keeps response headers to itself; Retry-After is read on the way through.
+    const capturing: FetchFunction = async (url, init) => {
+      const response = await fetch(url, init as RequestInit);
+      retryAfter = response.headers.get('retry-after');
+      return response;
+    };
+    const webhook = new IncomingWebhook(this.url, { timeout: this.timeoutMs, fetch: capturing });
     try {
-      await this.webhook.send({ text: message.text, blocks: message.blocks as never });
+      await webhook.send({ text: message.text, blocks: message.blocks as never });
+      return null;
     } catch (error) {
       if (error instanceof IncomingWebhookHTTPError) {
         const body = error.body.slice(0, 200);
-        throw new DeliveryError(
-          `Slack answered HTTP ${error.statusCode}${body ? ` (${body})` : ''}`,
-          PERMANENT_STATUSES.has(error.statusCode),
-        );
+        const seconds = error.statusCode === 429 ? Number(retryAfter ?? '1') : NaN;
+        return {
+          error: new DeliveryError(
+            `Slack answered HTTP ${error.statusCode}${body ? ` (${body})` : ''}` +
+              (Number.isFinite(seconds) ? `, retry after ${seconds}s` : ''),
+            PERMANENT_STATUSES.has(error.statusCode),
+          ),
+          retryAfterMs: Number.isFinite(seconds) ? seconds * 1000 : null,
+        };
       }
       // Request errors carry the underlying cause (timeout, refused); their text holds no URL.
-      throw new DeliveryError(`Slack unreachable: ${describeNetworkError(error, this.timeoutMs)}`, false);
+      return {
+        error: new DeliveryError(`Slack unreachable: ${describeNetworkError(error, this.timeoutMs)}`, false),
+        retryAfterMs: null,
+      };
     }
   }
 }

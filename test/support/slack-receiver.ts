@@ -14,7 +14,7 @@ export class SlackReceiver {
   readonly messages: SlackPayload[] = [];
   /** Called with each accepted message (the demo prints them). */
   onMessage: (payload: SlackPayload) => void = () => undefined;
-  private refusals: { status: number; body: string }[] = [];
+  private refusals: { status: number; body: string; headers: Record<string, string> }[] = [];
   private server!: LocalServer;
 
   static async start(port = 0): Promise<SlackReceiver> {
@@ -22,7 +22,7 @@ export class SlackReceiver {
     receiver.server = await listen((req, res, body) => {
       const refusal = receiver.refusals.shift();
       if (refusal) {
-        res.writeHead(refusal.status, { 'content-type': 'text/plain' }).end(refusal.body);
+        res.writeHead(refusal.status, { 'content-type': 'text/plain', ...refusal.headers }).end(refusal.body);
         return;
       }
       const payload = JSON.parse(body) as SlackPayload;
@@ -38,8 +38,8 @@ export class SlackReceiver {
     return `${this.server.url}/services/T000/B000/SECRETsecretSECRET`;
   }
 
-  refuseNext(status: number, body = 'internal_error', times = 1): void {
-    for (let i = 0; i < times; i++) this.refusals.push({ status, body });
+  refuseNext(status: number, body = 'internal_error', times = 1, headers: Record<string, string> = {}): void {
+    for (let i = 0; i < times; i++) this.refusals.push({ status, body, headers });
   }
 
   close(): Promise<void> {

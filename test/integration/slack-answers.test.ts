@@ -1,0 +1,64 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DeliveryError } from '../../functions/notify/notifier.ts';
+import { SlackNotifier } from '../../functions/notify/slack.ts';
+import { SlackReceiver } from '../support/slack-receiver.ts';
+
+const message = { text: 'orders-stream (datastream) is FAILED', blocks: [] };
+
+describe('Slack’s answers, through the real @slack/webhook client', () => {
+  let slack: SlackReceiver;
+  const waited: number[] = [];
+  const sleep = (ms: number) => {
+    waited.push(ms);
+    return Promise.resolve();
+  };
+
+  beforeAll(async () => {
+    slack = await SlackReceiver.start();
+  });
+  afterAll(() => slack.close());
+
+  it('waits out a 429’s Retry-After when it fits in the poll, then delivers', async () => {
+    slack.refuseNext(429, 'rate_limited', 1, { 'retry-after': '3' });
+    await new SlackNotifier(slack.url, { sleep }).send(message);
+    expect(waited).toEqual([3000]);
+    expect(slack.messages.at(-1)?.text).toBe(message.text);
+  });
+
+  it('leaves the message pending when Retry-After is longer than the poll can wait', async () => {
+    slack.refuseNext(429, 'rate_limited', 1, { 'retry-after': '120' });
+    const sent = slack.messages.length;
+    await expect(new SlackNotifier(slack.url, { sleep }).send(message)).rejects.toThrow(
+      new DeliveryError('Slack answered HTTP 429 (rate_limited), retry after 120s', false),
+    );
+    expect(slack.messages).toHaveLength(sent);
+  });
+
+  it.each([
+    [410, 'channel_is_archived', true],
+    [404, 'no_service', true],
+    [403, 'invalid_token', true],
+    [400, 'invalid_blocks', true],
+    [500, 'rollup_error', false],
+  ])('tells a %i (%s) apart: permanent %s', async (status, reason, permanent) => {
+    slack.refuseNext(status, reason);
+    const error = await new SlackNotifier(slack.url, { sleep }).send(message).then(
+      () => null,
+      (e: unknown) => e as DeliveryError,
+    );
+    expect(error?.message).toBe(`Slack answered HTTP ${status} (${reason})`);
+    expect(error?.permanent).toBe(permanent);
+  });
+
+  it('says why when Slack cannot be reached, without the webhook URL', async () => {
+    const closed = await SlackReceiver.start();
+    const url = closed.url;
+    await closed.close();
+    const error = await new SlackNotifier(url, { sleep }).send(message).then(
+      () => null,
+      (e: unknown) => e as DeliveryError,
+    );
+    expect(error?.message).toBe('Slack unreachable: connection refused (ECONNREFUSED)');
+    expect(error?.message).not.toContain('SECRET');
+  });
+});
