@@ -51,11 +51,11 @@ export class SlackNotifier implements Notifier {
   private async attempt(
     message: OutboundMessage,
   ): Promise<{ error: DeliveryError; retryAfterMs: number | null } | null> {
-    let retryAfter: string | null = null;
+    const seen: { retryAfter: string | null } = { retryAfter: null };
     // The client keeps response headers to itself; Retry-After is read on the way through.
     const capturing: FetchFunction = async (url, init) => {
-      const response = await fetch(url, init as RequestInit);
-      retryAfter = response.headers.get('retry-after');
+      const response = await fetch(url, init);
+      seen.retryAfter = response.headers.get('retry-after');
       return response;
     };
     const webhook = new IncomingWebhook(this.url, { timeout: this.timeoutMs, fetch: capturing });
@@ -65,7 +65,7 @@ export class SlackNotifier implements Notifier {
     } catch (error) {
       if (error instanceof IncomingWebhookHTTPError) {
         const body = error.body.slice(0, 200);
-        const seconds = error.statusCode === 429 ? Number(retryAfter ?? '1') : NaN;
+        const seconds = error.statusCode === 429 ? Number(seen.retryAfter ?? '1') : NaN;
         return {
           error: new DeliveryError(
             `Slack answered HTTP ${error.statusCode}${body ? ` (${body})` : ''}` +
