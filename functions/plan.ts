@@ -21,9 +21,7 @@ export function planChanges(
     if (transition) {
       changes.statuses.set(target.name, decision.status);
       changes.transitions.push(
-        transition.notify
-          ? { transition, message: buildMessage(transition, target.mention) }
-          : { transition },
+        transition.notify ? { transition, message: buildMessage(transition, target) } : { transition },
       );
     }
     return decision;

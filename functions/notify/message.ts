@@ -26,7 +26,11 @@ function codeBlock(detail: string): string {
  * syntax, not escaped: that is what makes them ping); a recovery names the state it recovered to
  * and how long the target was unhealthy, and pings no one.
  */
-export function buildMessage(transition: Transition, mention: readonly string[]): OutboundMessage {
+export function buildMessage(
+  transition: Transition,
+  target: { mention: readonly string[]; allowedStates: readonly string[] },
+): OutboundMessage {
+  const { mention } = target;
   const name = escapeSlack(transition.target);
   const to = escapeSlack(transition.to);
   const from = transition.from === null ? null : escapeSlack(transition.from);
@@ -45,10 +49,12 @@ export function buildMessage(transition: Transition, mention: readonly string[])
     const mentions = mention.length > 0 ? `${mention.join(' ')} ` : '';
     headline = `${mentions}:red_circle: *${name}* (${transition.kind}) ${change}`;
     const since = transition.unhealthySince ?? transition.at;
+    // Observed against allowed: says at a glance why this state counts as unhealthy.
+    const allowed = `Allowed: ${target.allowedStates.map(escapeSlack).join(', ')}`;
     context =
       since.getTime() === transition.at.getTime()
-        ? `Unhealthy since ${slackDate(since)}`
-        : `Unhealthy since ${slackDate(since)} · changed ${slackDate(transition.at)}`;
+        ? `${allowed} · unhealthy since ${slackDate(since)}`
+        : `${allowed} · unhealthy since ${slackDate(since)} · changed ${slackDate(transition.at)}`;
   }
 
   const blocks: Record<string, unknown>[] = [{ type: 'section', text: { type: 'mrkdwn', text: headline } }];

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Transition } from '../../functions/model.ts';
 import { buildMessage, escapeSlack } from '../../functions/notify/message.ts';
 
+const allowedStates = ['RUNNING', 'STARTING'];
 const base: Transition = {
   target: 'orders-stream',
   kind: 'datastream',
@@ -17,7 +18,7 @@ const base: Transition = {
 
 describe('a Slack message', () => {
   it('puts the mentions in front of an alert, with target, kind and the state change', () => {
-    const { text, blocks } = buildMessage(base, ['<!subteam^S0DATA>', '<@U123>']);
+    const { text, blocks } = buildMessage(base, { mention: ['<!subteam^S0DATA>', '<@U123>'], allowedStates });
     expect(text).toBe(
       '<!subteam^S0DATA> <@U123> orders-stream (datastream) changed RUNNING → FAILED: stream errors: BIGQUERY_QUOTA: quota exceeded',
     );
@@ -32,15 +33,16 @@ describe('a Slack message', () => {
       type: 'section',
       text: { type: 'mrkdwn', text: '```stream errors: BIGQUERY_QUOTA: quota exceeded```' },
     });
+    expect(JSON.stringify(blocks[2])).toContain('Allowed: RUNNING, STARTING · unhealthy since ');
     expect(JSON.stringify(blocks[2])).toContain(
       '<!date^1795251900^{date_short_pretty} {time_secs}|2026-11-21T09:05:00.000Z>',
     );
   });
 
   it('says "is" on the first observation', () => {
-    expect(buildMessage({ ...base, from: null, fromHealthy: null }, []).text).toMatch(
-      /^orders-stream \(datastream\) is FAILED/,
-    );
+    expect(
+      buildMessage({ ...base, from: null, fromHealthy: null }, { mention: [], allowedStates }).text,
+    ).toMatch(/^orders-stream \(datastream\) is FAILED/);
   });
 
   it('names the recovered state and how long it was unhealthy, and pings no one', () => {
@@ -54,20 +56,23 @@ describe('a Slack message', () => {
         at: new Date('2026-11-21T10:35:30Z'),
         detail: '',
       },
-      ['<!subteam^S0DATA>'],
+      { mention: ['<!subteam^S0DATA>'], allowedStates },
     );
     expect(text).toBe('orders-stream (datastream) recovered: RUNNING (was FAILED, unhealthy for 1h 30m)');
   });
 
   it('escapes what comes from the target, so it can neither ping nor break formatting', () => {
-    const { text, blocks } = buildMessage({ ...base, detail: '<!channel> & <b>bold</b> ```' }, []);
+    const { text, blocks } = buildMessage(
+      { ...base, detail: '<!channel> & <b>bold</b> ```' },
+      { mention: [], allowedStates },
+    );
     expect(text).toContain('&lt;!channel&gt; &amp; &lt;b&gt;bold&lt;/b&gt;');
     expect(JSON.stringify(blocks)).not.toContain('<!channel>');
     expect(escapeSlack('a<b>&c')).toBe('a&lt;b&gt;&amp;c');
   });
 
   it('truncates a detail longer than a Slack section can hold', () => {
-    const { blocks } = buildMessage({ ...base, detail: 'x'.repeat(10_000) }, []);
+    const { blocks } = buildMessage({ ...base, detail: 'x'.repeat(10_000) }, { mention: [], allowedStates });
     const section = blocks[1] as { text: { text: string } };
     expect(section.text.text.length).toBeLessThanOrEqual(3000);
     expect(section.text.text).toContain('… (truncated)');
