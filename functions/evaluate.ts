@@ -7,35 +7,80 @@
  * 3. Healthy → healthy (STARTING → RUNNING): recorded, not sent.
  * 4. Anything that involves an unhealthy side (healthy ↔ unhealthy, unhealthy → other unhealthy):
  *    recorded and sent.
+ * 5. A change of health waits for `failureThreshold` unhealthy (or `successThreshold` healthy)
+ *    observations in a row before it is recorded; meanwhile the streak is stored, so the count
+ *    survives cold starts and overlapping polls, and one observation that agrees with the
+ *    recorded state resets it. A target never confirmed yet counts as healthy.
  *
  * Health is judged against the allowed states of the config in force, so editing `allowedStates`
  * can flip a target's health without its state changing; that is a transition too.
  */
 import type { Target } from './config/schema.ts';
-import type { Observation, TargetStatus, Transition } from './model.ts';
+import type { Observation, Streak, TargetStatus, Transition } from './model.ts';
+
+/** Stands for "no state confirmed yet" while the first observations are still being counted. */
+export const UNCONFIRMED = '(unconfirmed)';
 
 /** What this poll makes of one target. */
 export interface Decision {
   status: TargetStatus;
-  /** Absent when nothing changed: then nothing is written. */
+  /** The status differs from the stored one and must be written (a transition, or a streak). */
+  changed: boolean;
+  /** A recorded change of state; absent when nothing changed or a streak is still counting. */
   transition?: Transition;
 }
+
+type Judged = Pick<Target, 'name' | 'kind' | 'allowedStates' | 'failureThreshold' | 'successThreshold'>;
 
 export function isHealthy(target: Pick<Target, 'allowedStates'>, state: string): boolean {
   return target.allowedStates.includes(state);
 }
 
+/** The recorded state, or null while the first observations are still being counted. */
+export function confirmedState(status: TargetStatus | undefined): string | null {
+  return status && status.state !== UNCONFIRMED ? status.state : null;
+}
+
 export function decide(
-  target: Pick<Target, 'name' | 'kind' | 'allowedStates'>,
+  target: Judged,
   observation: Observation,
   previous: TargetStatus | undefined,
   now: Date,
 ): Decision {
   const healthy = isHealthy(target, observation.state);
-  if (previous && previous.state === observation.state && previous.healthy === healthy) {
-    return { status: previous };
+  const confirmed = confirmedState(previous) === null ? undefined : previous;
+  if (previous && confirmed && confirmed.state === observation.state && confirmed.healthy === healthy) {
+    return previous.streak
+      ? { status: { ...previous, streak: null }, changed: true }
+      : { status: previous, changed: false };
   }
-  const unhealthySince = healthy ? null : (previous?.unhealthySince ?? now);
+
+  const flips = (confirmed?.healthy ?? true) !== healthy;
+  const needed = !flips ? 1 : healthy ? target.successThreshold : target.failureThreshold;
+  const continuing = previous?.streak?.healthy === healthy ? previous.streak : null;
+  const count = (continuing?.count ?? 0) + 1;
+  if (count < needed) {
+    const streak: Streak = {
+      state: observation.state,
+      healthy,
+      count,
+      since: continuing?.since ?? now,
+      detail: observation.detail,
+    };
+    const base: TargetStatus = previous ?? {
+      kind: target.kind,
+      state: UNCONFIRMED,
+      healthy: true,
+      since: now,
+      detail: '',
+      unhealthySince: null,
+      streak: null,
+    };
+    return { status: { ...base, streak }, changed: true };
+  }
+
+  // The unhealthy spell (and its alert time) starts with the first unhealthy observation counted.
+  const unhealthySince = healthy ? null : (confirmed?.unhealthySince ?? continuing?.since ?? now);
   const status: TargetStatus = {
     kind: target.kind,
     state: observation.state,
@@ -43,20 +88,22 @@ export function decide(
     since: now,
     detail: observation.detail,
     unhealthySince,
+    streak: null,
   };
-  const fromHealthy = previous?.healthy ?? null;
+  const fromHealthy = confirmed?.healthy ?? null;
   return {
     status,
+    changed: true,
     transition: {
       target: target.name,
       kind: target.kind,
-      from: previous?.state ?? null,
+      from: confirmed?.state ?? null,
       fromHealthy,
       to: observation.state,
       toHealthy: healthy,
       at: now,
       detail: observation.detail,
-      unhealthySince: healthy ? (previous?.unhealthySince ?? null) : unhealthySince,
+      unhealthySince: healthy ? (confirmed?.unhealthySince ?? null) : unhealthySince,
       notify: !healthy || fromHealthy === false,
     },
   };

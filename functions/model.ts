@@ -20,6 +20,21 @@ export interface TargetStatus {
   detail: string;
   /** When the current unhealthy spell began (kept across unhealthy → unhealthy); null while healthy. */
   unhealthySince: Date | null;
+  /**
+   * Consecutive observations whose health differs from the confirmed state, counted towards the
+   * target's failure or success threshold; null when the last observation agreed with it.
+   */
+  streak: Streak | null;
+}
+
+/** A change of health seen but not confirmed yet: `count` polls in a row so far. */
+export interface Streak {
+  /** The latest state observed in the streak. */
+  state: string;
+  healthy: boolean;
+  count: number;
+  since: Date;
+  detail: string;
 }
 
 /** A change of state, recorded once and, when {@link Transition.notify}, sent once. */

@@ -18,8 +18,8 @@ export function planChanges(
   const decisions = observed.map(({ target, observation }) => {
     const decision = decide(target, observation, previous.get(target.name), now);
     const { transition } = decision;
+    if (decision.changed) changes.statuses.set(target.name, decision.status);
     if (transition) {
-      changes.statuses.set(target.name, decision.status);
       changes.transitions.push(
         transition.notify ? { transition, message: buildMessage(transition, target) } : { transition },
       );

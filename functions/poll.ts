@@ -3,7 +3,7 @@ import { observeAll, type Observed } from './checks/observe-all.ts';
 import { loadConfig } from './config/load.ts';
 import type { Kind } from './config/schema.ts';
 import { deliverOutbox } from './deliver.ts';
-import type { Decision } from './evaluate.ts';
+import { confirmedState, type Decision } from './evaluate.ts';
 import type { Logger } from './log.ts';
 import type { TargetStatus } from './model.ts';
 import type { Notifier } from './notify/notifier.ts';
@@ -39,6 +39,8 @@ export interface TargetReport {
   /** This poll recorded a transition for the target. */
   changed: boolean;
   previousState: string | null;
+  /** A change of health being counted towards its threshold, not recorded yet. */
+  pending?: { state: string; count: number; threshold: number };
   detail: string;
   durationMs: number;
 }
@@ -121,23 +123,30 @@ function targetReport(
   decision: Decision | undefined,
   previous: TargetStatus | undefined,
 ): TargetReport {
-  return {
+  const report: TargetReport = {
     name: o.target.name,
     kind: o.target.kind,
     state: o.observation.state,
     healthy: decision?.status.healthy ?? false,
     changed: decision?.transition !== undefined,
-    previousState: previous?.state ?? null,
+    previousState: confirmedState(previous),
     detail: o.observation.detail,
     durationMs: o.durationMs,
   };
+  const streak = decision?.status.streak;
+  if (streak) {
+    const threshold = streak.healthy ? o.target.successThreshold : o.target.failureThreshold;
+    report.pending = { state: streak.state, count: streak.count, threshold };
+  }
+  return report;
 }
 
 function logReport(log: Logger, report: PollReport, options: PollOptions): void {
   for (const t of report.targets) {
+    const pending = t.pending ? ` (pending ${t.pending.count}/${t.pending.threshold})` : '';
     log(
-      t.healthy ? 'INFO' : 'WARNING',
-      `${t.name}: ${t.state}${t.changed ? ` (was ${t.previousState ?? 'never seen'})` : ''}`,
+      t.healthy && !t.pending ? 'INFO' : 'WARNING',
+      `${t.name}: ${t.state}${t.changed ? ` (was ${t.previousState ?? 'never seen'})` : ''}${pending}`,
       {
         target: t.name,
         kind: t.kind,
@@ -145,6 +154,7 @@ function logReport(log: Logger, report: PollReport, options: PollOptions): void 
         healthy: t.healthy,
         changed: t.changed,
         previousState: t.previousState,
+        ...(t.pending ? { pending: t.pending } : {}),
         detail: t.detail,
         durationMs: t.durationMs,
       },

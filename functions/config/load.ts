@@ -98,6 +98,8 @@ function resolve(
     ...spec,
     mention: typeof mention === 'string' ? [mention] : mention,
     timeout: spec.timeout ?? file.defaults.timeout,
+    failureThreshold: spec.failureThreshold ?? file.defaults.failureThreshold ?? 1,
+    successThreshold: spec.successThreshold ?? file.defaults.successThreshold ?? 1,
   };
   const fail = (path: PropertyKey[], message: string) =>
     issues.push({

@@ -43,6 +43,18 @@ const common = {
   name: targetName,
   mention: mention.optional(),
   timeout: duration.optional().describe('Check timeout: 500ms, 10s, 2m or a number of seconds'),
+  failureThreshold: z
+    .int()
+    .min(1)
+    .max(100)
+    .optional()
+    .describe('Consecutive unhealthy polls before an alert (default 1)'),
+  successThreshold: z
+    .int()
+    .min(1)
+    .max(100)
+    .optional()
+    .describe('Consecutive healthy polls before a recovery (default 1)'),
 };
 
 const datastreamTarget = z
@@ -166,6 +178,8 @@ export const targetsFile = z
       .strictObject({
         mention: common.mention,
         timeout: duration.prefault(DEFAULT_TIMEOUT).describe(common.timeout.description ?? ''),
+        failureThreshold: common.failureThreshold,
+        successThreshold: common.successThreshold,
       })
       .prefault({})
       .describe('Values every target gets unless it sets its own'),
@@ -194,7 +208,12 @@ type TargetSpec = TargetsFile['targets'][number];
  */
 export type Target = TargetSpec extends infer T
   ? T extends TargetSpec
-    ? Omit<T, 'mention' | 'timeout'> & { mention: string[]; timeout: number }
+    ? Omit<T, 'mention' | 'timeout' | 'failureThreshold' | 'successThreshold'> & {
+        mention: string[];
+        timeout: number;
+        failureThreshold: number;
+        successThreshold: number;
+      }
     : never
   : never;
 export type TargetOf<K extends Kind> = Extract<Target, { kind: K }>;

@@ -1,7 +1,7 @@
 import { FieldValue, Timestamp, type DocumentReference, type Firestore } from '@google-cloud/firestore';
 import type { Kind } from '../config/schema.ts';
 import { randomUUID } from 'node:crypto';
-import type { OutboundMessage, Ping, PushRecord, TargetStatus } from '../model.ts';
+import type { OutboundMessage, Ping, PushRecord, Streak, TargetStatus } from '../model.ts';
 import { lastField, summarizePings } from './push-records.ts';
 import { RECENT_PINGS, type Changes, type OutboxEntry, type StateStore } from './state-store.ts';
 
@@ -15,6 +15,8 @@ interface StoredStatus {
   since: Timestamp;
   detail: string;
   unhealthySince: Timestamp | null;
+  /** Absent in boards written before thresholds existed. */
+  streak?: (Omit<Streak, 'since'> & { since: Timestamp }) | null;
 }
 
 interface StoredOutbox {
@@ -230,6 +232,13 @@ function toStored(status: TargetStatus): StoredStatus {
     detail: status.detail.slice(0, BOARD_DETAIL_CHARS),
     since: Timestamp.fromDate(status.since),
     unhealthySince: status.unhealthySince ? Timestamp.fromDate(status.unhealthySince) : null,
+    streak: status.streak
+      ? {
+          ...status.streak,
+          detail: status.streak.detail.slice(0, BOARD_DETAIL_CHARS),
+          since: Timestamp.fromDate(status.streak.since),
+        }
+      : null,
   };
 }
 
@@ -241,7 +250,12 @@ function pick(
   for (const name of names) {
     const s = stored?.[name];
     if (s) {
-      found.set(name, { ...s, since: s.since.toDate(), unhealthySince: s.unhealthySince?.toDate() ?? null });
+      found.set(name, {
+        ...s,
+        since: s.since.toDate(),
+        unhealthySince: s.unhealthySince?.toDate() ?? null,
+        streak: s.streak ? { ...s.streak, since: s.streak.since.toDate() } : null,
+      });
     }
   }
   return found;

@@ -227,4 +227,33 @@ describe('notifications, against the Firestore emulator and a local Slack', () =
       slack.messages.map((m) => m.text.match(/changed RUNNING → FAILED|recovered: RUNNING/)?.[0]),
     ).toEqual(['changed RUNNING → FAILED', 'recovered: RUNNING']);
   });
+
+  it('counts towards failureThreshold in Firestore, so the count survives a restart', async () => {
+    const guarded = (poller: Poller) =>
+      poller.writeTargets(
+        targetsYaml(cluster.url).replace('  timeout: 2s', '  timeout: 2s\n  failureThreshold: 2'),
+      );
+    const first = await startPoller();
+    await guarded(first);
+    await first.poll();
+    datastream.streams.set(STREAM, { state: 'FAILED' });
+
+    const counting = await first.poll();
+    expect(counting.report.targets[0]).toMatchObject({
+      state: 'FAILED',
+      healthy: true,
+      changed: false,
+      pending: { state: 'FAILED', count: 1, threshold: 2 },
+    });
+    expect(slack.messages).toHaveLength(0);
+
+    const restarted = await startPoller();
+    await guarded(restarted);
+    const confirmed = await restarted.poll();
+    expect(confirmed.report.targets[0]).toMatchObject({ state: 'FAILED', healthy: false, changed: true });
+    expect(confirmed.report.targets[0]).not.toHaveProperty('pending');
+    expect(slack.messages.map((m) => m.text)).toEqual([
+      '<!subteam^S0DATA> orders-stream (datastream) changed RUNNING → FAILED: stream projects/acme-data/locations/asia-northeast1/streams/orders-to-bq',
+    ]);
+  });
 });

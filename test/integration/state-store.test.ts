@@ -29,6 +29,7 @@ const status: TargetStatus = {
   since: at,
   detail: 'd',
   unhealthySince: at,
+  streak: { state: 'RUNNING', healthy: true, count: 1, since: at, detail: 'back?' },
 };
 const transition = (target: string): Transition => ({
   target,

@@ -1,8 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { decide, type Decision } from '../../functions/evaluate.ts';
+import { decide, UNCONFIRMED, type Decision } from '../../functions/evaluate.ts';
 import type { TargetStatus } from '../../functions/model.ts';
 
-const stream = { name: 'orders-stream', kind: 'datastream' as const, allowedStates: ['RUNNING', 'STARTING'] };
+const stream = {
+  name: 'orders-stream',
+  kind: 'datastream' as const,
+  allowedStates: ['RUNNING', 'STARTING'],
+  failureThreshold: 1,
+  successThreshold: 1,
+};
 const at = (minute: number) => new Date(Date.UTC(2026, 10, 21, 9, minute));
 
 describe('the change rules', () => {
@@ -69,6 +75,7 @@ describe('the change rules', () => {
             since: at(0),
             detail: '',
             unhealthySince: stream.allowedStates.includes(previous) ? null : at(0),
+            streak: null,
           };
     const { transition } = decide(stream, { state: observed, detail: '' }, stored, at(5));
     expect(transition !== undefined).toBe(recorded);
@@ -83,6 +90,7 @@ describe('the change rules', () => {
       since: at(0),
       detail: '',
       unhealthySince: at(0),
+      streak: null,
     };
     const { transition } = decide(
       { ...stream, allowedStates: ['RUNNING', 'PAUSED'] },
@@ -91,5 +99,79 @@ describe('the change rules', () => {
       at(5),
     );
     expect(transition).toMatchObject({ from: 'PAUSED', to: 'PAUSED', toHealthy: true, notify: true });
+  });
+});
+
+describe('flap protection (failureThreshold, successThreshold)', () => {
+  const guarded = { ...stream, failureThreshold: 3, successThreshold: 2 };
+
+  function walk(states: string[], target = guarded, start?: TargetStatus) {
+    let stored = start;
+    return states.map((state, minute) => {
+      const decision = decide(target, { state, detail: `saw ${state}` }, stored, at(minute));
+      stored = decision.status;
+      return decision;
+    });
+  }
+
+  it('alerts once, at the threshold: fail, ok, fail, fail, fail → one alert on the last', () => {
+    const decisions = walk(['RUNNING', 'FAILED', 'RUNNING', 'FAILED', 'FAILED', 'FAILED', 'FAILED']);
+    expect(decisions.map((d) => d.transition?.to ?? null)).toEqual([
+      'RUNNING',
+      null,
+      null,
+      null,
+      null,
+      'FAILED',
+      null,
+    ]);
+    expect(decisions.map((d) => d.status.streak?.count ?? 0)).toEqual([0, 1, 0, 1, 2, 0, 0]);
+    expect(decisions[5]?.transition).toMatchObject({ from: 'RUNNING', notify: true, unhealthySince: at(3) });
+  });
+
+  it('writes while counting and when a streak breaks, and not otherwise', () => {
+    const decisions = walk(['RUNNING', 'RUNNING', 'FAILED', 'RUNNING', 'RUNNING']);
+    expect(decisions.map((d) => d.changed)).toEqual([true, false, true, true, false]);
+  });
+
+  it('counts different unhealthy states as one streak, and alerts with the latest', () => {
+    const decisions = walk(['RUNNING', 'FAILED', 'PAUSED', 'NOT_FOUND']);
+    expect(decisions[3]?.transition).toMatchObject({ from: 'RUNNING', to: 'NOT_FOUND' });
+  });
+
+  it('recovers after successThreshold healthy polls, counting the spell from its first failure', () => {
+    const decisions = walk([
+      'RUNNING',
+      'FAILED',
+      'FAILED',
+      'FAILED',
+      'RUNNING',
+      'FAILED',
+      'RUNNING',
+      'RUNNING',
+    ]);
+    expect(decisions.map((d) => d.transition?.to ?? null)).toEqual([
+      'RUNNING',
+      null,
+      null,
+      'FAILED',
+      null,
+      null,
+      null,
+      'RUNNING',
+    ]);
+    expect(decisions[7]?.transition).toMatchObject({ from: 'FAILED', notify: true, unhealthySince: at(1) });
+  });
+
+  it('treats a target never confirmed as healthy: its first failures are counted, then alerted as first seen', () => {
+    const decisions = walk(['FAILED', 'FAILED', 'FAILED']);
+    expect(decisions[0]?.status.state).toBe(UNCONFIRMED);
+    expect(decisions.map((d) => d.transition?.to ?? null)).toEqual([null, null, 'FAILED']);
+    expect(decisions[2]?.transition).toMatchObject({ from: null, fromHealthy: null, notify: true });
+  });
+
+  it('changes between unhealthy states at once: the health did not change', () => {
+    const decisions = walk(['RUNNING', 'FAILED', 'FAILED', 'FAILED', 'NOT_FOUND']);
+    expect(decisions[4]?.transition).toMatchObject({ from: 'FAILED', to: 'NOT_FOUND', notify: true });
   });
 });
