@@ -12,6 +12,9 @@
  *    survives cold starts and overlapping polls, and one observation that agrees with the
  *    recorded state resets it. A target never confirmed yet counts as healthy.
  *
+ * 6. While a target stays unhealthy, a reminder goes out every `remindEvery` after the last
+ *    message about it (the alert, a later change, or the previous reminder); none after recovery.
+ *
  * Health is judged against the allowed states of the config in force, so editing `allowedStates`
  * can flip a target's health without its state changing; that is a transition too.
  */
@@ -30,7 +33,10 @@ export interface Decision {
   transition?: Transition;
 }
 
-type Judged = Pick<Target, 'name' | 'kind' | 'allowedStates' | 'failureThreshold' | 'successThreshold'>;
+type Judged = Pick<
+  Target,
+  'name' | 'kind' | 'allowedStates' | 'failureThreshold' | 'successThreshold' | 'remindEvery'
+>;
 
 export function isHealthy(target: Pick<Target, 'allowedStates'>, state: string): boolean {
   return target.allowedStates.includes(state);
@@ -50,6 +56,8 @@ export function decide(
   const healthy = isHealthy(target, observation.state);
   const confirmed = confirmedState(previous) === null ? undefined : previous;
   if (previous && confirmed && confirmed.state === observation.state && confirmed.healthy === healthy) {
+    const reminder = remind(target, confirmed, now);
+    if (reminder) return reminder;
     return previous.streak
       ? { status: { ...previous, streak: null }, changed: true }
       : { status: previous, changed: false };
@@ -105,6 +113,30 @@ export function decide(
       detail: observation.detail,
       unhealthySince: healthy ? (confirmed?.unhealthySince ?? null) : unhealthySince,
       notify: !healthy || fromHealthy === false,
+    },
+  };
+}
+
+/** A reminder, when the target is still unhealthy and `remindEvery` has passed since the last message. */
+function remind(target: Judged, confirmed: TargetStatus, now: Date): Decision | null {
+  if (confirmed.healthy || target.remindEvery === null) return null;
+  const lastMessage = Math.max(confirmed.since.getTime(), confirmed.remindedAt?.getTime() ?? 0);
+  if (now.getTime() - lastMessage < target.remindEvery) return null;
+  return {
+    status: { ...confirmed, streak: null, remindedAt: now },
+    changed: true,
+    transition: {
+      target: target.name,
+      kind: target.kind,
+      from: confirmed.state,
+      fromHealthy: false,
+      to: confirmed.state,
+      toHealthy: false,
+      at: now,
+      detail: confirmed.detail,
+      unhealthySince: confirmed.unhealthySince,
+      notify: true,
+      reminder: true,
     },
   };
 }

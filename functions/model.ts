@@ -25,6 +25,8 @@ export interface TargetStatus {
    * target's failure or success threshold; null when the last observation agreed with it.
    */
   streak: Streak | null;
+  /** When the last reminder of this unhealthy spell went out (absent: none yet). */
+  remindedAt?: Date;
 }
 
 /** A change of health seen but not confirmed yet: `count` polls in a row so far. */
@@ -51,6 +53,8 @@ export interface Transition {
   /** For a recovery: when the unhealthy spell it ends began. */
   unhealthySince: Date | null;
   notify: boolean;
+  /** Not a change: a reminder that the target is still unhealthy (`remindEvery`). */
+  reminder?: true;
 }
 
 /** A Slack message, already built: Block Kit blocks and the plain-text fallback. */

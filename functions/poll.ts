@@ -128,7 +128,7 @@ function targetReport(
     kind: o.target.kind,
     state: o.observation.state,
     healthy: decision?.status.healthy ?? false,
-    changed: decision?.transition !== undefined,
+    changed: decision?.transition !== undefined && !decision.transition.reminder,
     previousState: confirmedState(previous),
     detail: o.observation.detail,
     durationMs: o.durationMs,

@@ -100,6 +100,7 @@ function resolve(
     timeout: spec.timeout ?? file.defaults.timeout,
     failureThreshold: spec.failureThreshold ?? file.defaults.failureThreshold ?? 1,
     successThreshold: spec.successThreshold ?? file.defaults.successThreshold ?? 1,
+    remindEvery: spec.remindEvery ?? file.defaults.remindEvery ?? null,
   };
   const fail = (path: PropertyKey[], message: string) =>
     issues.push({

@@ -55,6 +55,9 @@ const common = {
     .max(100)
     .optional()
     .describe('Consecutive healthy polls before a recovery (default 1)'),
+  remindEvery: duration
+    .optional()
+    .describe('While still unhealthy, remind (with the mention) at this interval'),
 };
 
 const datastreamTarget = z
@@ -180,6 +183,7 @@ export const targetsFile = z
         timeout: duration.prefault(DEFAULT_TIMEOUT).describe(common.timeout.description ?? ''),
         failureThreshold: common.failureThreshold,
         successThreshold: common.successThreshold,
+        remindEvery: common.remindEvery,
       })
       .prefault({})
       .describe('Values every target gets unless it sets its own'),
@@ -208,11 +212,13 @@ type TargetSpec = TargetsFile['targets'][number];
  */
 export type Target = TargetSpec extends infer T
   ? T extends TargetSpec
-    ? Omit<T, 'mention' | 'timeout' | 'failureThreshold' | 'successThreshold'> & {
+    ? Omit<T, 'mention' | 'timeout' | 'failureThreshold' | 'successThreshold' | 'remindEvery'> & {
         mention: string[];
         timeout: number;
         failureThreshold: number;
         successThreshold: number;
+        /** Milliseconds; null: no reminders. */
+        remindEvery: number | null;
       }
     : never
   : never;

@@ -45,7 +45,14 @@ export function buildMessage(
     headline = `:large_green_circle: *${name}* (${transition.kind}) recovered: *${to}* (was ${from ?? 'unknown'}${spell})`;
     context = `Recovered ${slackDate(transition.at)}`;
   } else {
-    const change = from === null ? `is *${to}*` : `changed *${from}* → *${to}*`;
+    const spell = transition.unhealthySince
+      ? `unhealthy for ${formatDuration(transition.at.getTime() - transition.unhealthySince.getTime())}`
+      : 'still unhealthy';
+    const change = transition.reminder
+      ? `is still *${to}*, ${spell} (reminder)`
+      : from === null
+        ? `is *${to}*`
+        : `changed *${from}* → *${to}*`;
     const mentions = mention.length > 0 ? `${mention.join(' ')} ` : '';
     headline = `${mentions}:red_circle: *${name}* (${transition.kind}) ${change}`;
     const since = transition.unhealthySince ?? transition.at;

@@ -17,6 +17,7 @@ interface StoredStatus {
   unhealthySince: Timestamp | null;
   /** Absent in boards written before thresholds existed. */
   streak?: (Omit<Streak, 'since'> & { since: Timestamp }) | null;
+  remindedAt?: Timestamp;
 }
 
 interface StoredOutbox {
@@ -226,9 +227,10 @@ function forgottenNames(stored: Record<string, unknown>, changes: Changes): stri
   return keep ? Object.keys(stored).filter((name) => !keep.includes(name)) : [];
 }
 
-function toStored(status: TargetStatus): StoredStatus {
+function toStored({ remindedAt, ...status }: TargetStatus): StoredStatus {
   return {
     ...status,
+    ...(remindedAt ? { remindedAt: Timestamp.fromDate(remindedAt) } : {}),
     detail: status.detail.slice(0, BOARD_DETAIL_CHARS),
     since: Timestamp.fromDate(status.since),
     unhealthySince: status.unhealthySince ? Timestamp.fromDate(status.unhealthySince) : null,
@@ -248,13 +250,15 @@ function pick(
 ): Map<string, TargetStatus> {
   const found = new Map<string, TargetStatus>();
   for (const name of names) {
-    const s = stored?.[name];
-    if (s) {
+    const entry = stored?.[name];
+    if (entry) {
+      const { remindedAt, ...s } = entry;
       found.set(name, {
         ...s,
         since: s.since.toDate(),
         unhealthySince: s.unhealthySince?.toDate() ?? null,
         streak: s.streak ? { ...s.streak, since: s.streak.since.toDate() } : null,
+        ...(remindedAt ? { remindedAt: remindedAt.toDate() } : {}),
       });
     }
   }

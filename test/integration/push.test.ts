@@ -25,6 +25,7 @@ describe('push targets: pings, lateness and alerts, against the Firestore emulat
 defaults: { mention: "<!subteam^S0OPS>" }
 targets:
   - { name: nightly-backup, kind: push, every: 1d, grace: 2h }
+  - { name: reminded, kind: push, every: 1h, grace: 10m, remindEvery: 2h }
   - { name: hourly-sync, kind: push, schedule: "5 * * * *", timezone: Asia/Tokyo, grace: 10m, maxRuntime: 30m }
   - { name: web, kind: cluster-heartbeat, url: "http://127.0.0.1:9/never-polled-here" }
 `,
@@ -38,16 +39,15 @@ targets:
 
   const pushStates = async () =>
     Object.fromEntries(
-      (await poller.poll('?target=nightly-backup&target=hourly-sync')).report.targets.map((t) => [
-        t.name,
-        t.state,
-      ]),
+      (await poller.poll('?target=nightly-backup&target=hourly-sync&target=reminded')).report.targets.map(
+        (t) => [t.name, t.state],
+      ),
     );
 
   it('keeps a never-pinged target NEW and silent', async () => {
-    expect(await pushStates()).toEqual({ 'nightly-backup': 'NEW', 'hourly-sync': 'NEW' });
+    expect(await pushStates()).toEqual({ 'nightly-backup': 'NEW', 'hourly-sync': 'NEW', reminded: 'NEW' });
     advance(48 * HOUR);
-    expect(await pushStates()).toEqual({ 'nightly-backup': 'NEW', 'hourly-sync': 'NEW' });
+    expect(await pushStates()).toEqual({ 'nightly-backup': 'NEW', 'hourly-sync': 'NEW', reminded: 'NEW' });
     expect(slack.messages).toHaveLength(0);
   });
 
@@ -151,5 +151,39 @@ targets:
     const trimmed = (await db.collection('pings').doc('nightly-backup').get()).get('recent') as unknown[];
     expect(trimmed).toHaveLength(10);
     await db.terminate();
+  });
+
+  it('reminds every remindEvery while still DOWN, and stops after the recovery', async () => {
+    await poller.ping(`/${KEY}/reminded`);
+    await pushStates();
+    const texts = () => slack.messages.map((m) => m.text.split(':')[0]);
+
+    advance(HOUR + 11 * 60_000);
+    await pushStates();
+    expect(texts()).toEqual(['<!subteam^S0OPS> reminded (push) changed UP → DOWN']);
+
+    for (const minutes of [60, 59]) {
+      advance(minutes * 60_000);
+      await pushStates();
+    }
+    expect(texts()).toHaveLength(1);
+    advance(60_000);
+    await pushStates();
+    await pushStates();
+    expect(slack.messages.at(-1)?.text).toBe(
+      '<!subteam^S0OPS> reminded (push) is still DOWN, unhealthy for 2h (reminder): ' +
+        'no ping since 2026-11-21T00:00:00.000Z; was due 2026-11-21T01:00:00.000Z, grace of 10m passed',
+    );
+
+    await poller.ping(`/${KEY}/reminded`);
+    await pushStates();
+    advance(5 * HOUR);
+    await poller.ping(`/${KEY}/reminded`);
+    await pushStates();
+    expect(texts()).toEqual([
+      '<!subteam^S0OPS> reminded (push) changed UP → DOWN',
+      '<!subteam^S0OPS> reminded (push) is still DOWN, unhealthy for 2h (reminder)',
+      'reminded (push) recovered',
+    ]);
   });
 });

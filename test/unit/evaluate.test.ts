@@ -8,6 +8,7 @@ const stream = {
   allowedStates: ['RUNNING', 'STARTING'],
   failureThreshold: 1,
   successThreshold: 1,
+  remindEvery: null,
 };
 const at = (minute: number) => new Date(Date.UTC(2026, 10, 21, 9, minute));
 
@@ -173,5 +174,47 @@ describe('flap protection (failureThreshold, successThreshold)', () => {
   it('changes between unhealthy states at once: the health did not change', () => {
     const decisions = walk(['RUNNING', 'FAILED', 'FAILED', 'FAILED', 'NOT_FOUND']);
     expect(decisions[4]?.transition).toMatchObject({ from: 'FAILED', to: 'NOT_FOUND', notify: true });
+  });
+});
+
+describe('reminders (remindEvery)', () => {
+  const reminding = { ...stream, remindEvery: 2 * 60 * 60_000 };
+  const hour = (h: number, m = 0) => new Date(Date.UTC(2026, 10, 21, h, m));
+
+  it('remind at the interval while still unhealthy, and never after recovery', () => {
+    let stored: TargetStatus | undefined;
+    const step = (state: string, when: Date) => {
+      const decision = decide(reminding, { state, detail: `saw ${state}` }, stored, when);
+      stored = decision.status;
+      return decision.transition
+        ? decision.transition.reminder
+          ? 'reminder'
+          : decision.transition.to
+        : null;
+    };
+    expect([
+      step('RUNNING', hour(0)),
+      step('FAILED', hour(1)),
+      step('FAILED', hour(2)),
+      step('FAILED', hour(2, 59)),
+      step('FAILED', hour(3)),
+      step('FAILED', hour(4)),
+      step('FAILED', hour(5)),
+      step('RUNNING', hour(6)),
+      step('RUNNING', hour(9)),
+    ]).toEqual(['RUNNING', 'FAILED', null, null, 'reminder', null, 'reminder', 'RUNNING', null]);
+  });
+
+  it('count the interval from the last message, so a change of unhealthy state restarts it', () => {
+    let stored: TargetStatus | undefined;
+    const step = (state: string, when: Date) => {
+      const decision = decide(reminding, { state, detail: '' }, stored, when);
+      stored = decision.status;
+      return decision.transition?.reminder ?? false;
+    };
+    step('FAILED', hour(0));
+    step('NOT_FOUND', hour(1, 30));
+    expect(step('NOT_FOUND', hour(2, 30))).toBe(false);
+    expect(step('NOT_FOUND', hour(3, 30))).toBe(true);
   });
 });

@@ -78,3 +78,22 @@ describe('a Slack message', () => {
     expect(section.text.text).toContain('… (truncated)');
   });
 });
+
+describe('a reminder', () => {
+  it('mentions again and says how long the target has been unhealthy', () => {
+    const { text } = buildMessage(
+      {
+        ...base,
+        from: 'FAILED',
+        fromHealthy: false,
+        at: new Date('2026-11-21T11:05:00Z'),
+        reminder: true,
+        detail: '',
+      },
+      { mention: ['<!subteam^S0DATA>'], allowedStates },
+    );
+    expect(text).toBe(
+      '<!subteam^S0DATA> orders-stream (datastream) is still FAILED, unhealthy for 2h (reminder)',
+    );
+  });
+});
