@@ -21,7 +21,7 @@ export interface DeliveryResult {
  */
 export async function deliverOutbox(
   store: StateStore,
-  notifier: Notifier,
+  notifierFor: (route: string) => Notifier | undefined,
   clock: () => Date,
   log: Logger,
 ): Promise<DeliveryResult> {
@@ -30,6 +30,16 @@ export async function deliverOutbox(
   for (const entry of await store.pending()) {
     if (blocked.has(entry.target)) {
       result.pending++;
+      continue;
+    }
+    const notifier = notifierFor(entry.route);
+    if (!notifier) {
+      // Its route was removed from the targets file: keep it until the route is back.
+      blocked.add(entry.target);
+      result.pending++;
+      result.failures.push(
+        `notification for ${entry.target} not delivered: route "${entry.route}" is not defined`,
+      );
       continue;
     }
     const now = clock();
@@ -41,10 +51,11 @@ export async function deliverOutbox(
       await store.release(entry.id, error.message);
       blocked.add(entry.target);
       result.pending++;
-      const failure = `notification for ${entry.target} not delivered to ${notifier.destination}: ${error.message}`;
+      const failure = `notification for ${entry.target} not delivered to route ${entry.route} (${notifier.destination}): ${error.message}`;
       result.failures.push(failure);
       log(error.permanent ? 'ERROR' : 'WARNING', failure, {
         target: entry.target,
+        route: entry.route,
         permanent: error.permanent,
         attempts: entry.attempts + 1,
       });

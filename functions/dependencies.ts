@@ -33,6 +33,7 @@ export function createDependencies(
     env,
     store,
     notifier: settings.slackWebhookUrl ? new SlackNotifier(settings.slackWebhookUrl) : new LogNotifier(log),
+    slack: (url) => new SlackNotifier(url),
     datastream: lazy(() => datastreamClient(settings.datastreamApiUrl)),
     log,
     clock: () => new Date(),

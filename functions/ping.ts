@@ -5,6 +5,7 @@ import { deliverOutbox } from './deliver.ts';
 import type { Logger } from './log.ts';
 import type { Ping } from './model.ts';
 import type { Notifier } from './notify/notifier.ts';
+import { routeNotifiers } from './notify/routes.ts';
 import type { PingRequest } from './ping-request.ts';
 import { planChanges } from './plan.ts';
 import { summarizePings } from './store/push-records.ts';
@@ -15,6 +16,7 @@ export interface PingDependencies {
   env: NodeJS.ProcessEnv;
   store: StateStore;
   notifier: Notifier;
+  slack: (url: string) => Notifier;
   log: Logger;
   clock: () => Date;
 }
@@ -50,7 +52,7 @@ export async function recordPing(
     ping: ping.kind,
     exitCode: ping.exitCode,
   });
-  if (ping.kind === 'fail') await alertNow(deps, target, ping);
+  if (ping.kind === 'fail') await alertNow(deps, target, ping, config.routes);
   return 'recorded';
 }
 
@@ -62,9 +64,14 @@ export async function recordPing(
  */
 const alerting = new Map<string, Promise<void>>();
 
-function alertNow(deps: PingDependencies, target: TargetOf<'push'>, ping: Ping): Promise<void> {
+function alertNow(
+  deps: PingDependencies,
+  target: TargetOf<'push'>,
+  ping: Ping,
+  routes: Readonly<Record<string, string>>,
+): Promise<void> {
   const queued = (alerting.get(target.name) ?? Promise.resolve()).then(() =>
-    alertIfChanged(deps, target, ping),
+    alertIfChanged(deps, target, ping, routes),
   );
   alerting.set(target.name, queued);
   void queued.finally(() => {
@@ -73,7 +80,12 @@ function alertNow(deps: PingDependencies, target: TargetOf<'push'>, ping: Ping):
   return queued;
 }
 
-async function alertIfChanged(deps: PingDependencies, target: TargetOf<'push'>, ping: Ping): Promise<void> {
+async function alertIfChanged(
+  deps: PingDependencies,
+  target: TargetOf<'push'>,
+  ping: Ping,
+  routes: Readonly<Record<string, string>>,
+): Promise<void> {
   const observation = judgePush(
     target,
     summarizePings({ lastSuccess: null, lastStart: null, lastFailure: ping.at }, [ping]),
@@ -84,7 +96,7 @@ async function alertIfChanged(deps: PingDependencies, target: TargetOf<'push'>, 
       [target.name],
       (previous) => planChanges([{ target, observation }], previous, ping.at).changes,
     );
-    await deliverOutbox(deps.store, deps.notifier, deps.clock, deps.log);
+    await deliverOutbox(deps.store, routeNotifiers(routes, deps.notifier, deps.slack), deps.clock, deps.log);
   } catch (error) {
     // The ping itself is stored: the next poll sees the failure and alerts then. Nothing is lost.
     deps.log(

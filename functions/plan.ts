@@ -21,7 +21,9 @@ export function planChanges(
     if (decision.changed) changes.statuses.set(target.name, decision.status);
     if (transition) {
       changes.transitions.push(
-        transition.notify ? { transition, message: buildMessage(transition, target) } : { transition },
+        transition.notify
+          ? { transition, message: buildMessage(transition, target), route: target.route }
+          : { transition },
       );
     }
     return decision;

@@ -7,6 +7,7 @@ import { confirmedState, type Decision } from './evaluate.ts';
 import type { Logger } from './log.ts';
 import type { TargetStatus } from './model.ts';
 import type { Notifier } from './notify/notifier.ts';
+import { routeNotifiers } from './notify/routes.ts';
 import { planChanges } from './plan.ts';
 import type { StateStore } from './store/state-store.ts';
 
@@ -16,7 +17,10 @@ export interface PollDependencies {
   /** For `${VAR}` in headers and the default project. */
   env: NodeJS.ProcessEnv;
   store: StateStore;
+  /** The default route's notifier: Slack at SLACK_WEBHOOK_URL, or the log. */
   notifier: Notifier;
+  /** Makes the notifier of a named route from its webhook URL. */
+  slack: (url: string) => Notifier;
   datastream: () => datastream_v1.Datastream;
   log: Logger;
   clock: () => Date;
@@ -97,7 +101,8 @@ export async function poll(deps: PollDependencies, options: PollOptions): Promis
       const changes = plan.changes;
       return options.only.length === 0 ? { ...changes, allTargets: names } : changes;
     });
-    delivery = await deliverOutbox(deps.store, deps.notifier, deps.clock, deps.log);
+    const notifierFor = routeNotifiers(config.routes, deps.notifier, deps.slack);
+    delivery = await deliverOutbox(deps.store, notifierFor, deps.clock, deps.log);
   }
 
   const report: PollReport = {

@@ -2,12 +2,14 @@ import { readFile } from 'node:fs/promises';
 import { isNode, LineCounter, parseDocument, type Document } from 'yaml';
 import type { z } from 'zod';
 import { ConfigError, formatPath, type ConfigIssue } from './errors.ts';
-import { targetsFile, type Target, type TargetsFile } from './schema.ts';
+import { DEFAULT_ROUTE, targetsFile, type Target, type TargetsFile } from './schema.ts';
 
 /** A validated targets file, ready to poll. */
 export interface Config {
   concurrency: number;
   targets: Target[];
+  /** Named routes → webhook URL, read from the environment. Secrets: never log or report them. */
+  routes: Record<string, string>;
 }
 
 /** Reads, parses and validates the targets file; every problem becomes one {@link ConfigError}. */
@@ -49,13 +51,26 @@ export function parseConfig(text: string, file: string, env: NodeJS.ProcessEnv):
   }
   const issues: LocatedIssue[] = [];
   const targets = parsed.data.targets.map((spec, index) => resolve(spec, index, parsed.data, env, issues));
+  const routes: Record<string, string> = {};
+  for (const [route, variable] of Object.entries(parsed.data.routes)) {
+    const url = env[variable];
+    if (url === undefined || url === '') {
+      issues.push({
+        issue: {
+          path: formatPath(['routes', route]),
+          message: `environment variable ${variable} is not set`,
+        },
+        path: ['routes', route],
+      });
+    } else routes[route] = url;
+  }
   if (issues.length > 0) {
     throw new ConfigError(
       file,
       issues.map(({ issue, path }) => locate(issue, path, doc, lines)),
     );
   }
-  return { concurrency: parsed.data.concurrency, targets };
+  return { concurrency: parsed.data.concurrency, targets, routes };
 }
 
 type LocatedIssue = { issue: ConfigIssue; path: PropertyKey[] };
@@ -101,6 +116,7 @@ function resolve(
     failureThreshold: spec.failureThreshold ?? file.defaults.failureThreshold ?? 1,
     successThreshold: spec.successThreshold ?? file.defaults.successThreshold ?? 1,
     remindEvery: spec.remindEvery ?? file.defaults.remindEvery ?? null,
+    route: spec.route ?? file.defaults.route ?? DEFAULT_ROUTE,
   };
   const fail = (path: PropertyKey[], message: string) =>
     issues.push({

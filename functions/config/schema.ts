@@ -58,7 +58,17 @@ const common = {
   remindEvery: duration
     .optional()
     .describe('While still unhealthy, remind (with the mention) at this interval'),
+  route: z
+    .string()
+    .min(1)
+    .optional()
+    .describe(
+      "Name of the Slack route (see routes) that gets this target's messages; default: SLACK_WEBHOOK_URL",
+    ),
 };
+
+/** The route of SLACK_WEBHOOK_URL, which every target uses unless it names another. */
+export const DEFAULT_ROUTE = 'default';
 
 const datastreamTarget = z
   .strictObject({
@@ -184,12 +194,41 @@ export const targetsFile = z
         failureThreshold: common.failureThreshold,
         successThreshold: common.successThreshold,
         remindEvery: common.remindEvery,
+        route: common.route,
       })
       .prefault({})
       .describe('Values every target gets unless it sets its own'),
+    routes: z
+      .record(
+        z.string().regex(/^[a-z][a-z0-9_-]*$/, 'route names are lowercase letters, digits, - and _'),
+        z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'must name an environment variable, e.g. SLACK_WEBHOOK_DATA'),
+      )
+      .default({})
+      .describe('Named Slack webhooks: route name → the environment variable holding its URL'),
     targets: z.array(target).default([]),
   })
   .superRefine((file, ctx) => {
+    if (DEFAULT_ROUTE in file.routes) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['routes', DEFAULT_ROUTE],
+        message: `"${DEFAULT_ROUTE}" is SLACK_WEBHOOK_URL's route and cannot be redefined`,
+      });
+    }
+    const known = [DEFAULT_ROUTE, ...Object.keys(file.routes)];
+    const checkRoute = (route: string | undefined, path: (string | number)[]) => {
+      if (route !== undefined && !known.includes(route)) {
+        ctx.addIssue({
+          code: 'custom',
+          path,
+          message: `unknown route "${route}"; expected ${known.join(' | ')}`,
+        });
+      }
+    };
+    checkRoute(file.defaults.route, ['defaults', 'route']);
+    file.targets.forEach((t, index) => {
+      checkRoute(t.route, ['targets', index, 'route']);
+    });
     const seen = new Set<string>();
     file.targets.forEach((t, index) => {
       if (seen.has(t.name)) {
@@ -212,13 +251,14 @@ type TargetSpec = TargetsFile['targets'][number];
  */
 export type Target = TargetSpec extends infer T
   ? T extends TargetSpec
-    ? Omit<T, 'mention' | 'timeout' | 'failureThreshold' | 'successThreshold' | 'remindEvery'> & {
+    ? Omit<T, 'mention' | 'timeout' | 'failureThreshold' | 'successThreshold' | 'remindEvery' | 'route'> & {
         mention: string[];
         timeout: number;
         failureThreshold: number;
         successThreshold: number;
         /** Milliseconds; null: no reminders. */
         remindEvery: number | null;
+        route: string;
       }
     : never
   : never;

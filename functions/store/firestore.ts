@@ -1,5 +1,5 @@
 import { FieldValue, Timestamp, type DocumentReference, type Firestore } from '@google-cloud/firestore';
-import type { Kind } from '../config/schema.ts';
+import { DEFAULT_ROUTE, type Kind } from '../config/schema.ts';
 import { randomUUID } from 'node:crypto';
 import type { OutboundMessage, Ping, PushRecord, Streak, TargetStatus } from '../model.ts';
 import { lastField, summarizePings } from './push-records.ts';
@@ -22,6 +22,8 @@ interface StoredStatus {
 
 interface StoredOutbox {
   target: string;
+  /** Absent in entries written before routes existed: the default route. */
+  route?: string;
   text: string;
   /** Block Kit as JSON: Firestore cannot hold every shape Slack accepts (arrays in arrays). */
   blocks: string;
@@ -89,12 +91,13 @@ export class FirestoreStateStore implements StateStore {
       );
       for (const [name, status] of changes.statuses) targets[name] = toStored(status);
       tx.set(this.board, { targets, updatedAt: FieldValue.serverTimestamp() });
-      for (const { transition, message } of changes.transitions) {
+      for (const { transition, message, route } of changes.transitions) {
         const ref = this.transitions.doc();
         tx.create(ref, { ...transition, notifiedAt: null });
         if (message) {
           const entry: StoredOutbox = {
             target: transition.target,
+            route: route ?? DEFAULT_ROUTE,
             text: message.text,
             blocks: JSON.stringify(message.blocks),
             createdAt: Timestamp.fromDate(transition.at),
@@ -120,6 +123,7 @@ export class FirestoreStateStore implements StateStore {
       return {
         id: doc.id,
         target: data.target,
+        route: data.route ?? DEFAULT_ROUTE,
         message,
         createdAt: data.createdAt.toDate(),
         attempts: data.attempts,

@@ -1,3 +1,4 @@
+import { DEFAULT_ROUTE } from '../config/schema.ts';
 import { randomUUID } from 'node:crypto';
 import type { Ping, PushRecord, TargetStatus, Transition } from '../model.ts';
 import { lastField, summarizePings } from './push-records.ts';
@@ -30,13 +31,14 @@ export class MemoryStateStore implements StateStore {
     const keep = changes.allTargets;
     if (keep) for (const name of this.statuses.keys()) if (!keep.includes(name)) this.statuses.delete(name);
     for (const [name, status] of changes.statuses) this.statuses.set(name, status);
-    for (const { transition, message } of changes.transitions) {
+    for (const { transition, message, route } of changes.transitions) {
       const id = randomUUID();
       this.transitions.push({ ...transition, id, notifiedAt: null });
       if (message) {
         this.outbox.set(id, {
           id,
           target: transition.target,
+          route: route ?? DEFAULT_ROUTE,
           message,
           createdAt: transition.at,
           attempts: 0,
@@ -50,9 +52,10 @@ export class MemoryStateStore implements StateStore {
 
   pending(): Promise<OutboxEntry[]> {
     const entries = [...this.outbox.values()].map(
-      ({ id, target, message, createdAt, attempts, lastError }): OutboxEntry => ({
+      ({ id, target, route, message, createdAt, attempts, lastError }): OutboxEntry => ({
         id,
         target,
+        route,
         message,
         createdAt,
         attempts,

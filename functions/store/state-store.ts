@@ -8,7 +8,7 @@ export interface Changes {
   /** New states of the targets that changed; targets not listed are left as they are. */
   statuses: Map<string, TargetStatus>;
   /** The transitions to record, each with its message when it is to be sent. */
-  transitions: { transition: Transition; message?: OutboundMessage }[];
+  transitions: { transition: Transition; message?: OutboundMessage; route?: string }[];
   /**
    * Every target there is: stored states of any other target (removed from the YAML) are dropped.
    * Absent for a poll of some targets only (`?target=`), which must not forget the rest.
@@ -20,6 +20,8 @@ export interface Changes {
 export interface OutboxEntry {
   id: string;
   target: string;
+  /** The Slack route it goes to (`default`: SLACK_WEBHOOK_URL). */
+  route: string;
   message: OutboundMessage;
   createdAt: Date;
   attempts: number;

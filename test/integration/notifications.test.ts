@@ -198,7 +198,7 @@ describe('notifications, against the Firestore emulator and a local Slack', () =
     expect(refused.status).toBe(500);
     expect(refused.report.notifications).toEqual({ sent: 0, pending: 1 });
     expect(refused.report.error).toContain(
-      'notification for orders-stream not delivered to slack: Slack answered HTTP 500',
+      'notification for orders-stream not delivered to route default (slack): Slack answered HTTP 500',
     );
     expect(slack.messages).toHaveLength(0);
 

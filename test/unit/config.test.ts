@@ -183,6 +183,16 @@ targets:
       `targets: [{ name: c, kind: cluster-heartbeat, url: "ftp://x/h" }]`,
       'targets[0].url: must be an http(s) URL (line 1)',
     ],
+    [
+      'a route that is not defined',
+      `routes: { data: SLACK_WEBHOOK_DATA }\ntargets: [{ name: a, kind: datastream, stream: projects/p/locations/l/streams/s, route: dta }]`,
+      'targets[0].route: unknown route "dta" (line 2); expected default | data',
+    ],
+    [
+      'a route whose webhook variable is not set',
+      `routes:\n  data: SLACK_WEBHOOK_NOT_SET\ntargets: []`,
+      'routes.data: environment variable SLACK_WEBHOOK_NOT_SET is not set (line 2)',
+    ],
     ['broken YAML', `targets:\n  - name: a\n   kind: [`, '(root): YAML syntax:'],
   ])('rejects %s', (_, yaml, expected) => {
     expect(errorOf(yaml)).toContain(expected);
