@@ -15,6 +15,9 @@
  * 6. While a target stays unhealthy, a reminder goes out every `remindEvery` after the last
  *    message about it (the alert, a later change, or the previous reminder); none after recovery.
  *
+ * 7. While a target is silenced, changes are recorded but not sent; when the silence ends and the
+ *    target is still unhealthy, one alert says so. A flap inside a silence sends nothing.
+ *
  * Health is judged against the allowed states of the config in force, so editing `allowedStates`
  * can flip a target's health without its state changing; that is a transition too.
  */
@@ -139,4 +142,55 @@ function remind(target: Judged, confirmed: TargetStatus, now: Date): Decision | 
       reminder: true,
     },
   };
+}
+
+/**
+ * Applies a silence to a decision: while silenced nothing is sent (the alert is held back); once
+ * the silence is over, a held-back alert goes out if the target is still unhealthy.
+ */
+export function applySilence(
+  target: Pick<Target, 'name'>,
+  decision: Decision,
+  silenced: boolean,
+  now: Date,
+): Decision {
+  const { status, transition } = decision;
+  const wasHeld = status.heldBack === true;
+  if (silenced) {
+    const held = !status.healthy && (wasHeld || transition?.notify === true);
+    return {
+      status: withHeldBack(status, held),
+      changed: decision.changed || held !== wasHeld,
+      ...(transition ? { transition: { ...transition, notify: false, silenced: true } } : {}),
+    };
+  }
+  if (!wasHeld) return decision;
+  // A change or reminder after the silence says it all; the held-back alert is not sent on top.
+  if (transition) return { ...decision, status: withHeldBack(decision.status, false), changed: true };
+  const released = withHeldBack(status, false);
+  if (released.healthy) return { status: released, changed: true };
+  return {
+    status: released,
+    changed: true,
+    transition: {
+      target: target.name,
+      kind: released.kind,
+      from: released.state,
+      fromHealthy: false,
+      to: released.state,
+      toHealthy: false,
+      at: now,
+      detail: released.detail,
+      unhealthySince: released.unhealthySince,
+      notify: true,
+      afterSilence: true,
+    },
+  };
+}
+
+function withHeldBack(status: TargetStatus, held: boolean): TargetStatus {
+  const copy: TargetStatus = { ...status };
+  if (held) copy.heldBack = true;
+  else delete copy.heldBack;
+  return copy;
 }

@@ -1,4 +1,5 @@
 import type { HttpFunction } from '@google-cloud/functions-framework';
+import { duration } from './config/duration.ts';
 import { ConfigError } from './config/errors.ts';
 import {
   poll,
@@ -64,5 +65,24 @@ function readOptions(query: Record<string, unknown>): PollOptions {
   if (!only.every((t): t is string => typeof t === 'string' && t !== '')) {
     throw new Error('target must be a target name');
   }
-  return { dryRun: typeof dryRun === 'string' && TRUE.has(dryRun), only };
+  const options: PollOptions = { dryRun: typeof dryRun === 'string' && TRUE.has(dryRun), only };
+  const silence = single(query, 'silence');
+  const unsilence = single(query, 'unsilence');
+  if ((silence ?? unsilence) !== undefined && options.dryRun) {
+    throw new Error('silence and unsilence change state: they cannot be combined with dryRun');
+  }
+  if (silence !== undefined) {
+    const length = duration.safeParse(single(query, 'for') ?? '');
+    if (!length.success) throw new Error('silence needs for=<duration>, e.g. ?silence=orders-stream&for=2h');
+    options.silence = { target: silence, forMs: length.data };
+  }
+  if (unsilence !== undefined) options.unsilence = unsilence;
+  return options;
+}
+
+function single(query: Record<string, unknown>, name: string): string | undefined {
+  const value = query[name];
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string' || value === '') throw new Error(`${name} must be given once, with a value`);
+  return value;
 }

@@ -27,6 +27,8 @@ export interface TargetStatus {
   streak: Streak | null;
   /** When the last reminder of this unhealthy spell went out (absent: none yet). */
   remindedAt?: Date;
+  /** An alert was held back by a silence; sent when the silence ends if still unhealthy. */
+  heldBack?: true;
 }
 
 /** A change of health seen but not confirmed yet: `count` polls in a row so far. */
@@ -55,6 +57,10 @@ export interface Transition {
   notify: boolean;
   /** Not a change: a reminder that the target is still unhealthy (`remindEvery`). */
   reminder?: true;
+  /** Not a change: the alert held back by a silence that has ended. */
+  afterSilence?: true;
+  /** Recorded while the target was silenced, so not sent. */
+  silenced?: true;
 }
 
 /** A Slack message, already built: Block Kit blocks and the plain-text fallback. */

@@ -92,9 +92,11 @@ async function alertIfChanged(
     ping.at,
   );
   try {
+    const silences = await deps.store.silences(ping.at);
     await deps.store.record(
       [target.name],
-      (previous) => planChanges([{ target, observation }], previous, ping.at).changes,
+      (previous) =>
+        planChanges([{ target, observation }], previous, ping.at, (name) => silences.has(name)).changes,
     );
     await deliverOutbox(deps.store, routeNotifiers(routes, deps.notifier, deps.slack), deps.clock, deps.log);
   } catch (error) {

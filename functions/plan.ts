@@ -1,5 +1,5 @@
 import type { Target } from './config/schema.ts';
-import { decide, type Decision } from './evaluate.ts';
+import { applySilence, decide, type Decision } from './evaluate.ts';
 import type { Observation, TargetStatus } from './model.ts';
 import { buildMessage } from './notify/message.ts';
 import type { Changes } from './store/state-store.ts';
@@ -13,10 +13,16 @@ export function planChanges(
   observed: readonly { target: Target; observation: Observation }[],
   previous: ReadonlyMap<string, TargetStatus>,
   now: Date,
+  silenced: (name: string) => boolean = () => false,
 ): { decisions: Decision[]; changes: Changes } {
   const changes: Changes = { statuses: new Map(), transitions: [] };
   const decisions = observed.map(({ target, observation }) => {
-    const decision = decide(target, observation, previous.get(target.name), now);
+    const decision = applySilence(
+      target,
+      decide(target, observation, previous.get(target.name), now),
+      silenced(target.name),
+      now,
+    );
     const { transition } = decision;
     if (decision.changed) changes.statuses.set(target.name, decision.status);
     if (transition) {

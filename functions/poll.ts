@@ -33,6 +33,10 @@ export interface PollOptions {
   dryRun: boolean;
   /** Poll only these targets; empty: all of them. */
   only: readonly string[];
+  /** `?silence=NAME&for=2h`: record changes of that target but send nothing, for that long. */
+  silence?: { target: string; forMs: number };
+  /** `?unsilence=NAME`: lift its silence now. */
+  unsilence?: string;
 }
 
 export interface TargetReport {
@@ -45,6 +49,8 @@ export interface TargetReport {
   previousState: string | null;
   /** A change of health being counted towards its threshold, not recorded yet. */
   pending?: { state: string; count: number; threshold: number };
+  /** Silenced (`?silence=`) until then: changes are recorded, not sent. */
+  silencedUntil?: string;
   detail: string;
   durationMs: number;
 }
@@ -67,12 +73,19 @@ export class UnknownTargetError extends Error {
 export async function poll(deps: PollDependencies, options: PollOptions): Promise<PollReport> {
   const startedAt = deps.clock();
   const config = await loadConfig(deps.targetsFile, deps.env);
-  const unknown = options.only.filter((name) => !config.targets.some((t) => t.name === name));
+  const named = [...options.only, options.silence?.target, options.unsilence].filter((n) => n !== undefined);
+  const unknown = named.filter((name) => !config.targets.some((t) => t.name === name));
   if (unknown.length > 0)
     throw new UnknownTargetError(`no target named ${unknown.join(', ')} in ${deps.targetsFile}`);
   const targets =
     options.only.length > 0 ? config.targets.filter((t) => options.only.includes(t.name)) : config.targets;
   const names = targets.map((t) => t.name);
+  if (options.silence) {
+    await deps.store.silence(options.silence.target, new Date(startedAt.getTime() + options.silence.forMs));
+  }
+  if (options.unsilence) await deps.store.silence(options.unsilence, null);
+  const silences = await deps.store.silences(startedAt);
+  const silenced = (name: string) => silences.has(name);
 
   const pushRecords = await deps.store.pushRecords(
     targets.filter((t) => t.kind === 'push').map((t) => t.name),
@@ -90,13 +103,13 @@ export async function poll(deps: PollDependencies, options: PollOptions): Promis
   let delivery = { sent: 0, pending: 0, failures: [] as string[] };
   if (options.dryRun) {
     previous = await deps.store.read(names);
-    decisions = planChanges(observed, previous, now).decisions;
+    decisions = planChanges(observed, previous, now, silenced).decisions;
   } else {
     decisions = [];
     await deps.store.record(names, (stored) => {
       // Runs again if another poll wrote first; only the run that commits is kept.
       previous = stored;
-      const plan = planChanges(observed, stored, now);
+      const plan = planChanges(observed, stored, now, silenced);
       decisions = plan.decisions;
       const changes = plan.changes;
       return options.only.length === 0 ? { ...changes, allTargets: names } : changes;
@@ -109,7 +122,9 @@ export async function poll(deps: PollDependencies, options: PollOptions): Promis
     ok: delivery.pending === 0,
     startedAt: startedAt.toISOString(),
     durationMs: deps.clock().getTime() - startedAt.getTime(),
-    targets: observed.map((o, i) => targetReport(o, decisions[i], previous.get(o.target.name))),
+    targets: observed.map((o, i) =>
+      targetReport(o, decisions[i], previous.get(o.target.name), silences.get(o.target.name)),
+    ),
     notifications: { sent: delivery.sent, pending: delivery.pending },
   };
   if (delivery.failures.length > 0) report.error = delivery.failures.join('\n');
@@ -127,17 +142,22 @@ function targetReport(
   o: Observed,
   decision: Decision | undefined,
   previous: TargetStatus | undefined,
+  silencedUntil: Date | undefined,
 ): TargetReport {
   const report: TargetReport = {
     name: o.target.name,
     kind: o.target.kind,
     state: o.observation.state,
     healthy: decision?.status.healthy ?? false,
-    changed: decision?.transition !== undefined && !decision.transition.reminder,
+    changed:
+      decision?.transition !== undefined &&
+      !decision.transition.reminder &&
+      !decision.transition.afterSilence,
     previousState: confirmedState(previous),
     detail: o.observation.detail,
     durationMs: o.durationMs,
   };
+  if (silencedUntil) report.silencedUntil = silencedUntil.toISOString();
   const streak = decision?.status.streak;
   if (streak) {
     const threshold = streak.healthy ? o.target.successThreshold : o.target.failureThreshold;

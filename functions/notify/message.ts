@@ -50,9 +50,11 @@ export function buildMessage(
       : 'still unhealthy';
     const change = transition.reminder
       ? `is still *${to}*, ${spell} (reminder)`
-      : from === null
-        ? `is *${to}*`
-        : `changed *${from}* → *${to}*`;
+      : transition.afterSilence
+        ? `is still *${to}* now that its silence is over, ${spell}`
+        : from === null
+          ? `is *${to}*`
+          : `changed *${from}* → *${to}*`;
     const mentions = mention.length > 0 ? `${mention.join(' ')} ` : '';
     headline = `${mentions}:red_circle: *${name}* (${transition.kind}) ${change}`;
     const since = transition.unhealthySince ?? transition.at;

@@ -18,6 +18,7 @@ interface StoredStatus {
   /** Absent in boards written before thresholds existed. */
   streak?: (Omit<Streak, 'since'> & { since: Timestamp }) | null;
   remindedAt?: Timestamp;
+  heldBack?: true;
 }
 
 interface StoredOutbox {
@@ -41,6 +42,7 @@ interface StoredOutbox {
  *   targets × polling rate; the price is a ceiling of roughly a thousand targets (1 MiB document).
  * - `transitions/{id}`: every change ever recorded (from, to, at, detail, notifiedAt).
  * - `outbox/{id}`: a message not yet taken by Slack; same id as its transition, deleted once sent.
+ * - `status/silences`: ad-hoc silences, `targets: { name: until }`.
  * - `pings/{target}`: a push target's `lastSuccess`, `lastStart`, `lastFailure` and `recent` pings.
  *   A ping is a merge write with an array union, never a transaction, so a burst of pings to one
  *   target contends on nothing and loses nothing; reading trims the list back to the newest few.
@@ -62,6 +64,9 @@ export class FirestoreStateStore implements StateStore {
   }
   private get outbox() {
     return this.db.collection(`${this.prefix}outbox`);
+  }
+  private get silencesDoc() {
+    return this.db.collection(`${this.prefix}status`).doc('silences');
   }
   private pingDoc(name: string) {
     return this.db.collection(`${this.prefix}pings`).doc(name);
@@ -180,6 +185,22 @@ export class FirestoreStateStore implements StateStore {
       }),
     );
     return found;
+  }
+
+  async silence(name: string, until: Date | null): Promise<void> {
+    await this.silencesDoc.set(
+      { targets: { [name]: until ? Timestamp.fromDate(until) : FieldValue.delete() } },
+      { merge: true },
+    );
+  }
+
+  async silences(now: Date): Promise<Map<string, Date>> {
+    const stored = ((await this.silencesDoc.get()).get('targets') ?? {}) as Record<string, Timestamp>;
+    return new Map(
+      Object.entries(stored)
+        .map(([name, until]): [string, Date] => [name, until.toDate()])
+        .filter(([, until]) => until > now),
+    );
   }
 
   /** Keeps the newest pings only; a transaction, so a ping arriving meanwhile is not dropped. */

@@ -17,6 +17,7 @@ export class MemoryStateStore implements StateStore {
   readonly transitions: (Transition & { id: string; notifiedAt: Date | null })[] = [];
   private readonly outbox = new Map<string, StoredEntry>();
   private readonly pings = new Map<string, PushRecord>();
+  private readonly silenced = new Map<string, Date>();
 
   read(names: readonly string[]): Promise<Map<string, TargetStatus>> {
     return Promise.resolve(this.pick(names));
@@ -109,6 +110,16 @@ export class MemoryStateStore implements StateStore {
       if (record) found.set(name, record);
     }
     return Promise.resolve(found);
+  }
+
+  silence(name: string, until: Date | null): Promise<void> {
+    if (until) this.silenced.set(name, until);
+    else this.silenced.delete(name);
+    return Promise.resolve();
+  }
+
+  silences(now: Date): Promise<Map<string, Date>> {
+    return Promise.resolve(new Map([...this.silenced].filter(([, until]) => until > now)));
   }
 
   private pick(names: readonly string[]): Map<string, TargetStatus> {

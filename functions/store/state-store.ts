@@ -73,4 +73,10 @@ export interface StateStore {
    * drops older stored pings (a write, so never on a dry run).
    */
   pushRecords(names: readonly string[], options?: { trim: boolean }): Promise<Map<string, PushRecord>>;
+
+  /** Silences target `name` until `until`, or lifts its silence (null). */
+  silence(name: string, until: Date | null): Promise<void>;
+
+  /** The silences still in force at `now`: target name → until. */
+  silences(now: Date): Promise<Map<string, Date>>;
 }

@@ -58,4 +58,37 @@ targets:
     expect((await poller.poll()).status).toBe(200);
     expect(data.messages.map((m) => m.text.split(' (')[0])).toEqual(['for-data']);
   });
+
+  it('silences a target over HTTP: records its changes, sends nothing, and alerts once when lifted', async () => {
+    const silenced = await poller.poll('?silence=for-ops&for=2h');
+    expect(silenced.status).toBe(200);
+    const report = silenced.report.targets.find((t) => t.name === 'for-ops');
+    expect(report).toMatchObject({ state: 'DEGRADED', changed: true });
+    expect(Date.parse(report?.silencedUntil ?? '') - Date.parse(silenced.report.startedAt)).toBe(
+      2 * 3_600_000,
+    );
+    expect(ops.messages).toHaveLength(0);
+    expect(data.messages).toHaveLength(1);
+
+    await poller.poll();
+    expect(ops.messages).toHaveLength(0);
+
+    await poller.poll('?unsilence=for-ops');
+    expect(ops.messages).toHaveLength(1);
+    expect(ops.messages[0]?.text).toMatch(
+      /^for-ops \(cluster-heartbeat\) is still DEGRADED now that its silence is over, unhealthy for \d+ms: APIGW\/apigw-1: database=false/,
+    );
+    await poller.poll();
+    expect(ops.messages).toHaveLength(1);
+  });
+
+  it.each([
+    ['?silence=for-ops', 'silence needs for=<duration>'],
+    ['?silence=for-ops&for=2h&dryRun=true', 'cannot be combined with dryRun'],
+    ['?silence=nobody&for=2h', 'no target named nobody'],
+  ])('refuses %s with 400', async (query, message) => {
+    const { status, report } = await poller.poll(query);
+    expect(status).toBe(400);
+    expect(report.error).toContain(message);
+  });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decide, UNCONFIRMED, type Decision } from '../../functions/evaluate.ts';
+import { applySilence, decide, UNCONFIRMED, type Decision } from '../../functions/evaluate.ts';
 import type { TargetStatus } from '../../functions/model.ts';
 
 const stream = {
@@ -216,5 +216,56 @@ describe('reminders (remindEvery)', () => {
     step('NOT_FOUND', hour(1, 30));
     expect(step('NOT_FOUND', hour(2, 30))).toBe(false);
     expect(step('NOT_FOUND', hour(3, 30))).toBe(true);
+  });
+});
+
+describe('silences', () => {
+  function walk(steps: [string, boolean][]) {
+    let stored: TargetStatus | undefined;
+    return steps.map(([state, silenced], minute) => {
+      const decision = applySilence(
+        stream,
+        decide(stream, { state, detail: '' }, stored, at(minute)),
+        silenced,
+        at(minute),
+      );
+      stored = decision.status;
+      const t = decision.transition;
+      return t ? `${t.to}${t.notify ? ' sent' : ''}${t.afterSilence ? ' after silence' : ''}` : null;
+    });
+  }
+
+  it('swallow a flap: nothing is sent for a failure that recovers inside the silence', () => {
+    expect(
+      walk([
+        ['RUNNING', false],
+        ['FAILED', true],
+        ['RUNNING', true],
+        ['RUNNING', false],
+      ]),
+    ).toEqual(['RUNNING', 'FAILED', 'RUNNING', null]);
+  });
+
+  it('send one alert when the silence ends with the target still unhealthy', () => {
+    expect(
+      walk([
+        ['RUNNING', false],
+        ['FAILED', true],
+        ['FAILED', true],
+        ['FAILED', false],
+        ['FAILED', false],
+      ]),
+    ).toEqual(['RUNNING', 'FAILED', null, 'FAILED sent after silence', null]);
+  });
+
+  it('let a change after the silence speak for itself, without the held-back alert on top', () => {
+    expect(
+      walk([
+        ['RUNNING', false],
+        ['FAILED', true],
+        ['NOT_FOUND', false],
+        ['NOT_FOUND', false],
+      ]),
+    ).toEqual(['RUNNING', 'FAILED', 'NOT_FOUND sent', null]);
   });
 });
