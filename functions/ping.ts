@@ -7,6 +7,7 @@ import type { Ping } from './model.ts';
 import type { Notifier } from './notify/notifier.ts';
 import { routeNotifiers } from './notify/routes.ts';
 import type { PingRequest } from './ping-request.ts';
+import { maintenanceUntil } from './maintenance.ts';
 import { planChanges } from './plan.ts';
 import { summarizePings } from './store/push-records.ts';
 import type { StateStore } from './store/state-store.ts';
@@ -93,6 +94,7 @@ async function alertIfChanged(
   );
   try {
     const silences = await deps.store.silences(ping.at);
+    if (maintenanceUntil(target.maintenance, ping.at)) silences.set(target.name, ping.at);
     await deps.store.record(
       [target.name],
       (previous) =>

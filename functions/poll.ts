@@ -8,6 +8,7 @@ import type { Logger } from './log.ts';
 import type { TargetStatus } from './model.ts';
 import type { Notifier } from './notify/notifier.ts';
 import { routeNotifiers } from './notify/routes.ts';
+import { maintenanceUntil } from './maintenance.ts';
 import { planChanges } from './plan.ts';
 import type { StateStore } from './store/state-store.ts';
 
@@ -84,7 +85,14 @@ export async function poll(deps: PollDependencies, options: PollOptions): Promis
     await deps.store.silence(options.silence.target, new Date(startedAt.getTime() + options.silence.forMs));
   }
   if (options.unsilence) await deps.store.silence(options.unsilence, null);
-  const silences = await deps.store.silences(startedAt);
+  const adHoc = await deps.store.silences(startedAt);
+  // A target is silenced by `?silence=` or by a maintenance window it is in, whichever ends later.
+  const silences = new Map<string, Date>();
+  for (const target of targets) {
+    const ends = [adHoc.get(target.name), maintenanceUntil(target.maintenance, startedAt)];
+    const until = ends.reduce<Date | null>((a, b) => (b && (!a || b > a) ? b : a), null);
+    if (until) silences.set(target.name, until);
+  }
   const silenced = (name: string) => silences.has(name);
 
   const pushRecords = await deps.store.pushRecords(

@@ -117,6 +117,7 @@ function resolve(
     successThreshold: spec.successThreshold ?? file.defaults.successThreshold ?? 1,
     remindEvery: spec.remindEvery ?? file.defaults.remindEvery ?? null,
     route: spec.route ?? file.defaults.route ?? DEFAULT_ROUTE,
+    maintenance: [...file.maintenance, ...(spec.maintenance ?? [])],
   };
   const fail = (path: PropertyKey[], message: string) =>
     issues.push({

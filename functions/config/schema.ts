@@ -38,6 +38,40 @@ const targetName = z
 
 const stateList = z.array(z.string().min(1)).min(1);
 
+/** A five-field cron expression, checked by the same library that evaluates it. */
+const cronExpression = z.string().superRefine((value, ctx) => {
+  if (value.trim().split(/\s+/).length !== 5) {
+    ctx.addIssue({ code: 'custom', message: 'must be a cron expression with five fields, e.g. "5 * * * *"' });
+    return;
+  }
+  try {
+    new Cron(value, { paused: true });
+  } catch (error) {
+    ctx.addIssue({ code: 'custom', message: `invalid cron expression: ${(error as Error).message}` });
+  }
+});
+
+const timeZone = z.string().refine(
+  (zone) => {
+    try {
+      new Intl.DateTimeFormat('en', { timeZone: zone });
+      return true;
+    } catch {
+      return false;
+    }
+  },
+  { message: 'is not an IANA time zone such as Asia/Tokyo or Etc/UTC' },
+);
+
+/** A recurring maintenance window: changes are recorded but not sent while it lasts. */
+const maintenanceWindow = z.strictObject({
+  schedule: cronExpression.describe(
+    'When the window starts, as a five-field cron expression, e.g. "0 2 * * SUN"',
+  ),
+  duration: duration.describe('How long it lasts, e.g. 2h'),
+  timezone: timeZone.default('Etc/UTC').describe('IANA time zone of schedule'),
+});
+
 /** Keys every kind accepts, and that `defaults:` may set for all targets. */
 const common = {
   name: targetName,
@@ -65,6 +99,10 @@ const common = {
     .describe(
       "Name of the Slack route (see routes) that gets this target's messages; default: SLACK_WEBHOOK_URL",
     ),
+  maintenance: z
+    .array(maintenanceWindow)
+    .optional()
+    .describe('Maintenance windows of this target, in addition to the global ones'),
 };
 
 /** The route of SLACK_WEBHOOK_URL, which every target uses unless it names another. */
@@ -125,31 +163,6 @@ const clusterHeartbeatTarget = z.strictObject({
   allowedStates: stateList.default(['HEALTHY']).describe('States that count as healthy'),
 });
 
-/** A five-field cron expression, checked by the same library that evaluates it. */
-const cronExpression = z.string().superRefine((value, ctx) => {
-  if (value.trim().split(/\s+/).length !== 5) {
-    ctx.addIssue({ code: 'custom', message: 'must be a cron expression with five fields, e.g. "5 * * * *"' });
-    return;
-  }
-  try {
-    new Cron(value, { paused: true });
-  } catch (error) {
-    ctx.addIssue({ code: 'custom', message: `invalid cron expression: ${(error as Error).message}` });
-  }
-});
-
-const timeZone = z.string().refine(
-  (zone) => {
-    try {
-      new Intl.DateTimeFormat('en', { timeZone: zone });
-      return true;
-    } catch {
-      return false;
-    }
-  },
-  { message: 'is not an IANA time zone such as Asia/Tokyo or Etc/UTC' },
-);
-
 /** A job that checks in (dead-man's switch): late when its ping does not come. */
 const pushTarget = z
   .strictObject({
@@ -198,6 +211,10 @@ export const targetsFile = z
       })
       .prefault({})
       .describe('Values every target gets unless it sets its own'),
+    maintenance: z
+      .array(maintenanceWindow)
+      .default([])
+      .describe('Maintenance windows of every target: changes are recorded, not sent'),
     routes: z
       .record(
         z.string().regex(/^[a-z][a-z0-9_-]*$/, 'route names are lowercase letters, digits, - and _'),
@@ -251,7 +268,16 @@ type TargetSpec = TargetsFile['targets'][number];
  */
 export type Target = TargetSpec extends infer T
   ? T extends TargetSpec
-    ? Omit<T, 'mention' | 'timeout' | 'failureThreshold' | 'successThreshold' | 'remindEvery' | 'route'> & {
+    ? Omit<
+        T,
+        | 'mention'
+        | 'timeout'
+        | 'failureThreshold'
+        | 'successThreshold'
+        | 'remindEvery'
+        | 'route'
+        | 'maintenance'
+      > & {
         mention: string[];
         timeout: number;
         failureThreshold: number;
@@ -259,6 +285,8 @@ export type Target = TargetSpec extends infer T
         /** Milliseconds; null: no reminders. */
         remindEvery: number | null;
         route: string;
+        /** The global windows and the target's own. */
+        maintenance: z.infer<typeof maintenanceWindow>[];
       }
     : never
   : never;

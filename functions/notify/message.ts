@@ -51,7 +51,7 @@ export function buildMessage(
     const change = transition.reminder
       ? `is still *${to}*, ${spell} (reminder)`
       : transition.afterSilence
-        ? `is still *${to}* now that its silence is over, ${spell}`
+        ? `is still *${to}* after its silence or maintenance window, ${spell}`
         : from === null
           ? `is *${to}*`
           : `changed *${from}* → *${to}*`;
