@@ -1,6 +1,6 @@
 import type { Logger } from './log.ts';
 import { DeliveryError, type Notifier } from './notify/notifier.ts';
-import type { StateStore } from './store/state-store.ts';
+import type { OutboxEntry, StateStore } from './store/state-store.ts';
 
 /** Longer than one Slack request may take, so a lease only expires when its poll died. */
 const LEASE_MS = 60_000;
@@ -26,20 +26,23 @@ export async function deliverOutbox(
   log: Logger,
 ): Promise<DeliveryResult> {
   const result: DeliveryResult = { sent: 0, pending: 0, failures: [] };
+  // Targets with an undelivered message: their later messages wait, so order is kept.
   const blocked = new Set<string>();
+  const hold = (entry: OutboxEntry) => {
+    for (const target of entry.targets) blocked.add(target);
+    result.pending++;
+  };
   for (const entry of await store.pending()) {
-    if (blocked.has(entry.target)) {
-      result.pending++;
+    const names = entry.targets.join(', ');
+    if (entry.targets.some((target) => blocked.has(target))) {
+      hold(entry);
       continue;
     }
     const notifier = notifierFor(entry.route);
     if (!notifier) {
       // Its route was removed from the targets file: keep it until the route is back.
-      blocked.add(entry.target);
-      result.pending++;
-      result.failures.push(
-        `notification for ${entry.target} not delivered: route "${entry.route}" is not defined`,
-      );
+      hold(entry);
+      result.failures.push(`notification for ${names} not delivered: route "${entry.route}" is not defined`);
       continue;
     }
     const now = clock();
@@ -49,12 +52,11 @@ export async function deliverOutbox(
     } catch (error) {
       if (!(error instanceof DeliveryError)) throw error;
       await store.release(entry.id, error.message);
-      blocked.add(entry.target);
-      result.pending++;
-      const failure = `notification for ${entry.target} not delivered to route ${entry.route} (${notifier.destination}): ${error.message}`;
+      hold(entry);
+      const failure = `notification for ${names} not delivered to route ${entry.route} (${notifier.destination}): ${error.message}`;
       result.failures.push(failure);
       log(error.permanent ? 'ERROR' : 'WARNING', failure, {
-        target: entry.target,
+        targets: entry.targets,
         route: entry.route,
         permanent: error.permanent,
         attempts: entry.attempts + 1,
@@ -63,7 +65,7 @@ export async function deliverOutbox(
     }
     // Slack has it now; if this write fails the lease expires and a later poll sends it again,
     // the one duplicate an incoming webhook (which has no idempotency key) cannot rule out.
-    await store.markSent(entry.id, clock());
+    await store.markSent(entry, clock());
     result.sent++;
   }
   return result;

@@ -1,7 +1,7 @@
 import type { Target } from './config/schema.ts';
 import { applySilence, decide, type Decision } from './evaluate.ts';
-import type { Observation, TargetStatus } from './model.ts';
-import { buildMessage } from './notify/message.ts';
+import type { Observation, TargetStatus, Transition } from './model.ts';
+import { buildMessages } from './notify/message.ts';
 import type { Changes } from './store/state-store.ts';
 
 /**
@@ -15,7 +15,8 @@ export function planChanges(
   now: Date,
   silenced: (name: string) => boolean = () => false,
 ): { decisions: Decision[]; changes: Changes } {
-  const changes: Changes = { statuses: new Map(), transitions: [] };
+  const changes: Changes = { statuses: new Map(), transitions: [], messages: [] };
+  const due: { transition: Transition; target: Target; index: number }[] = [];
   const decisions = observed.map(({ target, observation }) => {
     const decision = applySilence(
       target,
@@ -26,13 +27,15 @@ export function planChanges(
     const { transition } = decision;
     if (decision.changed) changes.statuses.set(target.name, decision.status);
     if (transition) {
-      changes.transitions.push(
-        transition.notify
-          ? { transition, message: buildMessage(transition, target), route: target.route }
-          : { transition },
-      );
+      const index = changes.transitions.push(transition) - 1;
+      if (transition.notify) due.push({ transition, target, index });
     }
     return decision;
   });
+  // One message per route: a shared outage is one message listing every target, not forty.
+  for (const route of new Set(due.map((d) => d.target.route))) {
+    const items = due.filter((d) => d.target.route === route);
+    changes.messages.push({ route, message: buildMessages(items), transitions: items.map((d) => d.index) });
+  }
   return { decisions, changes };
 }

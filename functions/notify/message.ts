@@ -21,56 +21,121 @@ function codeBlock(detail: string): string {
   return '```' + escapeSlack(clipped).replace(/```/g, "'''") + '```';
 }
 
+type Subject = { mention: readonly string[]; allowedStates: readonly string[] };
+
+/** The parts every message about one transition has: what happened, the evidence, when. */
+interface Told {
+  /** Without mentions. */
+  headline: string;
+  detail: string;
+  context: string;
+  alert: boolean;
+}
+
+function tell(transition: Transition, target: Subject): Told {
+  const name = escapeSlack(transition.target);
+  const to = escapeSlack(transition.to);
+  const from = transition.from === null ? null : escapeSlack(transition.from);
+  const detail = transition.detail.trim();
+  if (transition.toHealthy) {
+    const spell = transition.unhealthySince
+      ? `, unhealthy for ${formatDuration(transition.at.getTime() - transition.unhealthySince.getTime())}`
+      : '';
+    return {
+      headline: `:large_green_circle: *${name}* (${transition.kind}) recovered: *${to}* (was ${from ?? 'unknown'}${spell})`,
+      detail,
+      context: `Recovered ${slackDate(transition.at)}`,
+      alert: false,
+    };
+  }
+  const spell = transition.unhealthySince
+    ? `unhealthy for ${formatDuration(transition.at.getTime() - transition.unhealthySince.getTime())}`
+    : 'still unhealthy';
+  const change = transition.reminder
+    ? `is still *${to}*, ${spell} (reminder)`
+    : transition.afterSilence
+      ? `is still *${to}* after its silence or maintenance window, ${spell}`
+      : from === null
+        ? `is *${to}*`
+        : `changed *${from}* → *${to}*`;
+  const since = transition.unhealthySince ?? transition.at;
+  // Observed against allowed: says at a glance why this state counts as unhealthy.
+  const allowed = `Allowed: ${target.allowedStates.map(escapeSlack).join(', ')}`;
+  return {
+    headline: `:red_circle: *${name}* (${transition.kind}) ${change}`,
+    detail,
+    context:
+      since.getTime() === transition.at.getTime()
+        ? `${allowed} · unhealthy since ${slackDate(since)}`
+        : `${allowed} · unhealthy since ${slackDate(since)} · changed ${slackDate(transition.at)}`,
+    alert: true,
+  };
+}
+
+const plain = (mrkdwn: string) => mrkdwn.replace(/:[a-z_]+: /, '').replace(/\*/g, '');
+const firstLine = (detail: string, max: number) => escapeSlack(detail.split('\n')[0] ?? '').slice(0, max);
+
 /**
  * The Slack message for one transition. An alert puts the target's mentions first (raw Slack
  * syntax, not escaped: that is what makes them ping); a recovery names the state it recovered to
  * and how long the target was unhealthy, and pings no one.
  */
-export function buildMessage(
-  transition: Transition,
-  target: { mention: readonly string[]; allowedStates: readonly string[] },
-): OutboundMessage {
-  const { mention } = target;
-  const name = escapeSlack(transition.target);
-  const to = escapeSlack(transition.to);
-  const from = transition.from === null ? null : escapeSlack(transition.from);
-  const detail = transition.detail.trim();
-  let headline: string;
-  let context: string;
-
-  if (transition.toHealthy) {
-    const spell = transition.unhealthySince
-      ? `, unhealthy for ${formatDuration(transition.at.getTime() - transition.unhealthySince.getTime())}`
-      : '';
-    headline = `:large_green_circle: *${name}* (${transition.kind}) recovered: *${to}* (was ${from ?? 'unknown'}${spell})`;
-    context = `Recovered ${slackDate(transition.at)}`;
-  } else {
-    const spell = transition.unhealthySince
-      ? `unhealthy for ${formatDuration(transition.at.getTime() - transition.unhealthySince.getTime())}`
-      : 'still unhealthy';
-    const change = transition.reminder
-      ? `is still *${to}*, ${spell} (reminder)`
-      : transition.afterSilence
-        ? `is still *${to}* after its silence or maintenance window, ${spell}`
-        : from === null
-          ? `is *${to}*`
-          : `changed *${from}* → *${to}*`;
-    const mentions = mention.length > 0 ? `${mention.join(' ')} ` : '';
-    headline = `${mentions}:red_circle: *${name}* (${transition.kind}) ${change}`;
-    const since = transition.unhealthySince ?? transition.at;
-    // Observed against allowed: says at a glance why this state counts as unhealthy.
-    const allowed = `Allowed: ${target.allowedStates.map(escapeSlack).join(', ')}`;
-    context =
-      since.getTime() === transition.at.getTime()
-        ? `${allowed} · unhealthy since ${slackDate(since)}`
-        : `${allowed} · unhealthy since ${slackDate(since)} · changed ${slackDate(transition.at)}`;
-  }
-
+export function buildMessage(transition: Transition, target: Subject): OutboundMessage {
+  const told = tell(transition, target);
+  const mentions = told.alert && target.mention.length > 0 ? `${target.mention.join(' ')} ` : '';
+  const headline = `${mentions}${told.headline}`;
   const blocks: Record<string, unknown>[] = [{ type: 'section', text: { type: 'mrkdwn', text: headline } }];
-  if (detail) blocks.push({ type: 'section', text: { type: 'mrkdwn', text: codeBlock(detail) } });
-  blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: context }] });
+  if (told.detail) blocks.push({ type: 'section', text: { type: 'mrkdwn', text: codeBlock(told.detail) } });
+  blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: told.context }] });
+  const fallbackDetail = told.detail ? `: ${firstLine(told.detail, 500)}` : '';
+  return { text: `${plain(headline)}${fallbackDetail}`, blocks };
+}
 
-  const fallbackDetail = detail ? `: ${escapeSlack(detail.split('\n')[0] ?? '').slice(0, 500)}` : '';
-  const text = `${headline.replace(/:[a-z_]+: /, '').replace(/\*/g, '')}${fallbackDetail}`;
-  return { text, blocks };
+/** Transitions listed in full in a grouped message; Slack allows 50 blocks, two are used per entry. */
+export const MAX_GROUPED = 20;
+/** A grouped entry's detail is shorter: the message is a list, and each target has its own history. */
+const GROUPED_DETAIL = 500;
+
+/**
+ * One message for all the transitions of a poll that go to one route: each mention once, at the
+ * top; every transition with its detail, the first {@link MAX_GROUPED} in full and the rest by name.
+ */
+export function buildMessages(
+  items: readonly { transition: Transition; target: Subject }[],
+): OutboundMessage {
+  const [only] = items;
+  if (only && items.length === 1) return buildMessage(only.transition, only.target);
+
+  const told = items.map(({ transition, target }) => ({ ...tell(transition, target), target }));
+  const alerts = told.filter((t) => t.alert).length;
+  const mentions = [...new Set(told.filter((t) => t.alert).flatMap((t) => t.target.mention))];
+  const summary =
+    `${mentions.length > 0 ? `${mentions.join(' ')} ` : ''}:rotating_light: *${items.length} changes*: ` +
+    `${alerts} unhealthy, ${items.length - alerts} recovered`;
+  const blocks: Record<string, unknown>[] = [{ type: 'section', text: { type: 'mrkdwn', text: summary } }];
+  for (const t of told.slice(0, MAX_GROUPED)) {
+    const detail =
+      t.detail.length > GROUPED_DETAIL ? `${t.detail.slice(0, GROUPED_DETAIL)}… (truncated)` : t.detail;
+    blocks.push({
+      type: 'section',
+      text: { type: 'mrkdwn', text: detail ? `${t.headline}\n${codeBlock(detail)}` : t.headline },
+    });
+  }
+  const rest = items.slice(MAX_GROUPED).map((i) => escapeSlack(i.transition.target));
+  if (rest.length > 0) {
+    blocks.push({
+      type: 'context',
+      elements: [
+        {
+          type: 'mrkdwn',
+          text: `…and ${rest.length} more: ${rest.slice(0, 50).join(', ')}${rest.length > 50 ? ', …' : ''}`,
+        },
+      ],
+    });
+  }
+  const lines = told
+    .slice(0, MAX_GROUPED)
+    .map((t) => `• ${plain(t.headline)}${t.detail ? `: ${firstLine(t.detail, 200)}` : ''}`);
+  if (rest.length > 0) lines.push(`…and ${rest.length} more`);
+  return { text: `${plain(summary)}\n${lines.join('\n')}`, blocks };
 }

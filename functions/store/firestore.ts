@@ -22,7 +22,8 @@ interface StoredStatus {
 }
 
 interface StoredOutbox {
-  target: string;
+  targets: string[];
+  transitionIds: string[];
   /** Absent in entries written before routes existed: the default route. */
   route?: string;
   text: string;
@@ -41,7 +42,8 @@ interface StoredOutbox {
  *   name. A steady poll reads this one document and writes nothing, so cost does not grow with
  *   targets × polling rate; the price is a ceiling of roughly a thousand targets (1 MiB document).
  * - `transitions/{id}`: every change ever recorded (from, to, at, detail, notifiedAt).
- * - `outbox/{id}`: a message not yet taken by Slack; same id as its transition, deleted once sent.
+ * - `outbox/{id}`: a message not yet taken by Slack (one per route per poll, listing its
+ *   `transitionIds`), deleted once sent.
  * - `status/silences`: ad-hoc silences, `targets: { name: until }`.
  * - `pings/{target}`: a push target's `lastSuccess`, `lastStart`, `lastFailure` and `recent` pings.
  *   A ping is a merge write with an array union, never a transaction, so a burst of pings to one
@@ -96,22 +98,25 @@ export class FirestoreStateStore implements StateStore {
       );
       for (const [name, status] of changes.statuses) targets[name] = toStored(status);
       tx.set(this.board, { targets, updatedAt: FieldValue.serverTimestamp() });
-      for (const { transition, message, route } of changes.transitions) {
+      const ids = changes.transitions.map((transition) => {
         const ref = this.transitions.doc();
         tx.create(ref, { ...transition, notifiedAt: null });
-        if (message) {
-          const entry: StoredOutbox = {
-            target: transition.target,
-            route: route ?? DEFAULT_ROUTE,
-            text: message.text,
-            blocks: JSON.stringify(message.blocks),
-            createdAt: Timestamp.fromDate(transition.at),
-            attempts: 0,
-            lastError: null,
-            claimedUntil: null,
-          };
-          tx.create(this.outbox.doc(ref.id), entry);
-        }
+        return ref.id;
+      });
+      for (const { route, message, transitions } of changes.messages) {
+        const covered = transitions.map((i) => changes.transitions[i]).filter((t) => t !== undefined);
+        const entry: StoredOutbox = {
+          targets: [...new Set(covered.map((t) => t.target))],
+          transitionIds: transitions.map((i) => ids[i]).filter((id) => id !== undefined),
+          route,
+          text: message.text,
+          blocks: JSON.stringify(message.blocks),
+          createdAt: Timestamp.fromMillis(Math.max(...covered.map((t) => t.at.getTime()))),
+          attempts: 0,
+          lastError: null,
+          claimedUntil: null,
+        };
+        tx.create(this.outbox.doc(), entry);
       }
       return changes;
     });
@@ -127,7 +132,8 @@ export class FirestoreStateStore implements StateStore {
       };
       return {
         id: doc.id,
-        target: data.target,
+        targets: data.targets,
+        transitionIds: data.transitionIds,
         route: data.route ?? DEFAULT_ROUTE,
         message,
         createdAt: data.createdAt.toDate(),
@@ -149,10 +155,12 @@ export class FirestoreStateStore implements StateStore {
     });
   }
 
-  async markSent(id: string, now: Date): Promise<void> {
+  async markSent(entry: OutboxEntry, now: Date): Promise<void> {
     const batch = this.db.batch();
-    batch.delete(this.outbox.doc(id));
-    batch.update(this.transitions.doc(id), { notifiedAt: Timestamp.fromDate(now) });
+    batch.delete(this.outbox.doc(entry.id));
+    for (const id of entry.transitionIds) {
+      batch.update(this.transitions.doc(id), { notifiedAt: Timestamp.fromDate(now) });
+    }
     await batch.commit();
   }
 

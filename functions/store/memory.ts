@@ -1,4 +1,3 @@
-import { DEFAULT_ROUTE } from '../config/schema.ts';
 import { randomUUID } from 'node:crypto';
 import type { Ping, PushRecord, TargetStatus, Transition } from '../model.ts';
 import { lastField, summarizePings } from './push-records.ts';
@@ -32,30 +31,35 @@ export class MemoryStateStore implements StateStore {
     const keep = changes.allTargets;
     if (keep) for (const name of this.statuses.keys()) if (!keep.includes(name)) this.statuses.delete(name);
     for (const [name, status] of changes.statuses) this.statuses.set(name, status);
-    for (const { transition, message, route } of changes.transitions) {
+    const ids = changes.transitions.map((transition) => {
       const id = randomUUID();
       this.transitions.push({ ...transition, id, notifiedAt: null });
-      if (message) {
-        this.outbox.set(id, {
-          id,
-          target: transition.target,
-          route: route ?? DEFAULT_ROUTE,
-          message,
-          createdAt: transition.at,
-          attempts: 0,
-          lastError: null,
-          claimedUntil: null,
-        });
-      }
+      return id;
+    });
+    for (const { route, message, transitions } of changes.messages) {
+      const id = randomUUID();
+      const covered = transitions.map((i) => changes.transitions[i]).filter((t) => t !== undefined);
+      this.outbox.set(id, {
+        id,
+        targets: [...new Set(covered.map((t) => t.target))],
+        transitionIds: transitions.map((i) => ids[i]).filter((t) => t !== undefined),
+        route,
+        message,
+        createdAt: new Date(Math.max(...covered.map((t) => t.at.getTime()))),
+        attempts: 0,
+        lastError: null,
+        claimedUntil: null,
+      });
     }
     return Promise.resolve(changes);
   }
 
   pending(): Promise<OutboxEntry[]> {
     const entries = [...this.outbox.values()].map(
-      ({ id, target, route, message, createdAt, attempts, lastError }): OutboxEntry => ({
+      ({ id, targets, transitionIds, route, message, createdAt, attempts, lastError }): OutboxEntry => ({
         id,
-        target,
+        targets,
+        transitionIds,
         route,
         message,
         createdAt,
@@ -73,10 +77,11 @@ export class MemoryStateStore implements StateStore {
     return Promise.resolve(true);
   }
 
-  markSent(id: string, now: Date): Promise<void> {
-    this.outbox.delete(id);
-    const transition = this.transitions.find((t) => t.id === id);
-    if (transition) transition.notifiedAt = now;
+  markSent(entry: OutboxEntry, now: Date): Promise<void> {
+    this.outbox.delete(entry.id);
+    for (const transition of this.transitions) {
+      if (entry.transitionIds.includes(transition.id)) transition.notifiedAt = now;
+    }
     return Promise.resolve();
   }
 

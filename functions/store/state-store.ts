@@ -7,8 +7,13 @@ export const RECENT_PINGS = 10;
 export interface Changes {
   /** New states of the targets that changed; targets not listed are left as they are. */
   statuses: Map<string, TargetStatus>;
-  /** The transitions to record, each with its message when it is to be sent. */
-  transitions: { transition: Transition; message?: OutboundMessage; route?: string }[];
+  /** The transitions to record. */
+  transitions: Transition[];
+  /**
+   * The messages to send: one per route per poll, each covering some of `transitions` (by index),
+   * so that one shared outage is one message, not forty.
+   */
+  messages: { route: string; message: OutboundMessage; transitions: number[] }[];
   /**
    * Every target there is: stored states of any other target (removed from the YAML) are dropped.
    * Absent for a poll of some targets only (`?target=`), which must not forget the rest.
@@ -19,7 +24,10 @@ export interface Changes {
 /** A message waiting to be sent: it stays in the outbox until Slack has taken it. */
 export interface OutboxEntry {
   id: string;
-  target: string;
+  /** The targets whose transitions the message reports. */
+  targets: string[];
+  /** Those transitions, stamped as notified once the message is sent. */
+  transitionIds: string[];
   /** The Slack route it goes to (`default`: SLACK_WEBHOOK_URL). */
   route: string;
   message: OutboundMessage;
@@ -56,8 +64,8 @@ export interface StateStore {
    */
   claim(id: string, now: Date, leaseUntil: Date): Promise<boolean>;
 
-  /** Slack took the message: drop it from the outbox and stamp its transition as notified. */
-  markSent(id: string, now: Date): Promise<void>;
+  /** Slack took the message: drop it from the outbox and stamp its transitions as notified. */
+  markSent(entry: OutboxEntry, now: Date): Promise<void>;
 
   /** Sending failed: give up the lease, keep the message, remember why. */
   release(id: string, error: string): Promise<void>;

@@ -63,7 +63,7 @@ targets:
     const { status, report } = await poller.poll();
 
     expect(status).toBe(200);
-    expect(report).toMatchObject({ ok: true, notifications: { sent: 2, pending: 0 } });
+    expect(report).toMatchObject({ ok: true, notifications: { sent: 1, pending: 0 } });
     expect(Date.parse(report.startedAt)).not.toBeNaN();
     expect(report.targets).toEqual([
       expect.objectContaining({
@@ -110,7 +110,8 @@ targets:
 
     const real = await poller.poll();
     expect(real.report.targets.filter((t) => t.changed)).toHaveLength(3);
-    expect(slack.messages).toHaveLength(2);
+    // Both unhealthy targets in one message.
+    expect(slack.messages).toHaveLength(1);
   });
 
   it('polls only the targets named by ?target=', async () => {
@@ -169,7 +170,7 @@ targets:
     expect(lines.filter((l) => l['pollSummary'])).toEqual([
       expect.objectContaining({
         severity: 'INFO',
-        message: 'poll done: 3 targets, 2 unhealthy, 3 changed, 2 sent, 0 pending',
+        message: 'poll done: 3 targets, 2 unhealthy, 3 changed, 1 sent, 0 pending',
       }),
     ]);
   });

@@ -52,7 +52,7 @@ targets:
     const logged = poller.logs
       .map((l) => JSON.parse(l) as Record<string, unknown>)
       .find((l) => l['route'] === 'data');
-    expect(logged).toMatchObject({ severity: 'ERROR', permanent: true, target: 'for-data' });
+    expect(logged).toMatchObject({ severity: 'ERROR', permanent: true, targets: ['for-data'] });
     expect(ops.messages).toHaveLength(1);
 
     expect((await poller.poll()).status).toBe(200);

@@ -54,20 +54,33 @@ describe.each(stores)('the %s state store', (_, makeStore) => {
         ['other', { ...status, state: 'RUNNING', healthy: true, unhealthySince: null }],
       ]),
       transitions: [],
+      messages: [],
     }));
     const read = await store.read(['orders.v2', 'missing']);
     expect([...read.keys()]).toEqual(['orders.v2']);
     expect(read.get('orders.v2')).toEqual(status);
   });
 
-  it('queues a message with its transition, leases it to one sender, and forgets it once sent', async () => {
+  it('queues one message for several transitions, leases it to one sender, and forgets it once sent', async () => {
     const store = makeStore();
-    await store.record(['a'], () => ({
-      statuses: new Map([['a', status]]),
-      transitions: [{ transition: transition('a'), message }],
+    await store.record(['a', 'b'], () => ({
+      statuses: new Map([
+        ['a', status],
+        ['b', status],
+      ]),
+      transitions: [transition('a'), transition('b')],
+      messages: [{ route: 'default', message, transitions: [0, 1] }],
     }));
-    const [entry] = await store.pending();
-    expect(entry).toMatchObject({ target: 'a', message, attempts: 0, lastError: null });
+    const [entry, ...others] = await store.pending();
+    expect(others).toEqual([]);
+    expect(entry).toMatchObject({
+      targets: ['a', 'b'],
+      route: 'default',
+      message,
+      attempts: 0,
+      lastError: null,
+    });
+    expect(entry?.transitionIds).toHaveLength(2);
     const id = entry?.id ?? '';
 
     const lease = new Date(at.getTime() + 60_000);
@@ -84,7 +97,7 @@ describe.each(stores)('the %s state store', (_, makeStore) => {
       true,
     );
 
-    await store.markSent(id, at);
+    if (entry) await store.markSent(entry, at);
     expect(await store.pending()).toEqual([]);
     expect(await store.claim(id, at, lease)).toBe(false);
   });
@@ -93,8 +106,12 @@ describe.each(stores)('the %s state store', (_, makeStore) => {
     const store = makeStore();
     const plan = (previous: ReadonlyMap<string, TargetStatus>) =>
       previous.get('a')?.state === 'FAILED'
-        ? { statuses: new Map<string, TargetStatus>(), transitions: [] }
-        : { statuses: new Map([['a', status]]), transitions: [{ transition: transition('a'), message }] };
+        ? { statuses: new Map<string, TargetStatus>(), transitions: [], messages: [] }
+        : {
+            statuses: new Map([['a', status]]),
+            transitions: [transition('a')],
+            messages: [{ route: 'default', message, transitions: [0] }],
+          };
     await Promise.all([store.record(['a'], plan), store.record(['a'], plan), store.record(['a'], plan)]);
     expect(await store.pending()).toHaveLength(1);
   });
@@ -108,8 +125,9 @@ describe.each(stores)('the %s state store', (_, makeStore) => {
         ['b', healthy],
       ]),
       transitions: [],
+      messages: [],
     }));
-    const nothing = { statuses: new Map<string, TargetStatus>(), transitions: [] };
+    const nothing = { statuses: new Map<string, TargetStatus>(), transitions: [], messages: [] };
 
     await store.record(['a'], () => nothing);
     expect([...(await store.read(['a', 'b'])).keys()]).toEqual(['a', 'b']);

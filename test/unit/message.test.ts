@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Transition } from '../../functions/model.ts';
-import { buildMessage, escapeSlack } from '../../functions/notify/message.ts';
+import { buildMessage, buildMessages, escapeSlack } from '../../functions/notify/message.ts';
 
 const allowedStates = ['RUNNING', 'STARTING'];
 const base: Transition = {
@@ -95,5 +95,32 @@ describe('a reminder', () => {
     expect(text).toBe(
       '<!subteam^S0DATA> orders-stream (datastream) is still FAILED, unhealthy for 2h (reminder)',
     );
+  });
+});
+
+describe('a grouped message', () => {
+  const item = (target: string, mention: string[], toHealthy = false) => ({
+    transition: { ...base, target, ...(toHealthy ? { to: 'RUNNING', toHealthy: true, from: 'FAILED' } : {}) },
+    target: { mention, allowedStates },
+  });
+
+  it('is the single message when there is one transition', () => {
+    const one = item('orders-stream', ['<!here>']);
+    expect(buildMessages([one])).toEqual(buildMessage(one.transition, one.target));
+  });
+
+  it('puts each mention once at the top, and never the mention of a recovery', () => {
+    const { text, blocks } = buildMessages([
+      item('a', ['<!subteam^S1>']),
+      item('b', ['<!subteam^S1>', '<@U2>']),
+      item('c', ['<!subteam^S3>'], true),
+    ]);
+    expect(text.split('\n')).toEqual([
+      '<!subteam^S1> <@U2> 3 changes: 2 unhealthy, 1 recovered',
+      '• a (datastream) changed RUNNING → FAILED: stream errors: BIGQUERY_QUOTA: quota exceeded',
+      '• b (datastream) changed RUNNING → FAILED: stream errors: BIGQUERY_QUOTA: quota exceeded',
+      '• c (datastream) recovered: RUNNING (was FAILED, unhealthy for 0ms): stream errors: BIGQUERY_QUOTA: quota exceeded',
+    ]);
+    expect(blocks).toHaveLength(4);
   });
 });
