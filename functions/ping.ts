@@ -96,7 +96,8 @@ async function alertIfChanged(
     const silences = await deps.store.silences(ping.at);
     if (maintenanceUntil(target.maintenance, ping.at)) silences.set(target.name, ping.at);
     await deps.store.record(
-      [target.name],
+      // Its dependencies' states too: a failure behind a failing dependency waits for it.
+      [target.name, ...target.dependsOn],
       (previous) =>
         planChanges([{ target, observation }], previous, ping.at, (name) => silences.has(name)).changes,
     );

@@ -16,12 +16,23 @@ export function planChanges(
   silenced: (name: string) => boolean = () => false,
 ): { decisions: Decision[]; changes: Changes } {
   const changes: Changes = { statuses: new Map(), transitions: [], messages: [] };
+  const raw = observed.map(({ target, observation }) =>
+    decide(target, observation, previous.get(target.name), now),
+  );
+  // Health after this poll, of the targets polled now and, for the rest, as stored.
+  const healthy = (name: string) =>
+    raw[observed.findIndex((o) => o.target.name === name)]?.status.healthy ??
+    previous.get(name)?.healthy ??
+    true;
+  const dependencyDown = (target: Target) => target.dependsOn.some((name) => !healthy(name));
+
   const due: { transition: Transition; target: Target; index: number }[] = [];
-  const decisions = observed.map(({ target, observation }) => {
+  const decisions = observed.map(({ target }, i) => {
     const decision = applySilence(
       target,
-      decide(target, observation, previous.get(target.name), now),
-      silenced(target.name),
+      raw[i] as Decision,
+      // A dependent's alerts wait while what it depends on is down, as in a silence.
+      silenced(target.name) || dependencyDown(target),
       now,
     );
     const { transition } = decision;
@@ -32,9 +43,16 @@ export function planChanges(
     }
     return decision;
   });
+  // What a failing dependency's message says of the dependents held back behind it.
+  const dependentsFailing = (name: string) =>
+    observed
+      .filter(({ target }, i) => target.dependsOn.includes(name) && decisions[i]?.status.healthy === false)
+      .map(({ target }) => target.name);
   // One message per route: a shared outage is one message listing every target, not forty.
   for (const route of new Set(due.map((d) => d.target.route))) {
-    const items = due.filter((d) => d.target.route === route);
+    const items = due
+      .filter((d) => d.target.route === route)
+      .map((d) => ({ ...d, dependents: d.transition.toHealthy ? [] : dependentsFailing(d.target.name) }));
     changes.messages.push({ route, message: buildMessages(items), transitions: items.map((d) => d.index) });
   }
   return { decisions, changes };

@@ -110,11 +110,13 @@ export async function poll(deps: PollDependencies, options: PollOptions): Promis
   let decisions: Decision[];
   let delivery = { sent: 0, pending: 0, failures: [] as string[] };
   if (options.dryRun) {
-    previous = await deps.store.read(names);
+    previous = await deps.store.read([...new Set([...names, ...targets.flatMap((t) => t.dependsOn)])]);
     decisions = planChanges(observed, previous, now, silenced).decisions;
   } else {
     decisions = [];
-    await deps.store.record(names, (stored) => {
+    // Dependencies are read too (a `?target=` poll may not include them): they hold alerts back.
+    const withDependencies = [...new Set([...names, ...targets.flatMap((t) => t.dependsOn)])];
+    await deps.store.record(withDependencies, (stored) => {
       // Runs again if another poll wrote first; only the run that commits is kept.
       previous = stored;
       const plan = planChanges(observed, stored, now, silenced);

@@ -118,6 +118,7 @@ function resolve(
     remindEvery: spec.remindEvery ?? file.defaults.remindEvery ?? null,
     route: spec.route ?? file.defaults.route ?? DEFAULT_ROUTE,
     maintenance: [...file.maintenance, ...(spec.maintenance ?? [])],
+    dependsOn: spec.dependsOn ?? [],
   };
   const fail = (path: PropertyKey[], message: string) =>
     issues.push({

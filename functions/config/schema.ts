@@ -103,6 +103,12 @@ const common = {
     .array(maintenanceWindow)
     .optional()
     .describe('Maintenance windows of this target, in addition to the global ones'),
+  dependsOn: z
+    .array(targetName)
+    .optional()
+    .describe(
+      "Targets this one depends on: while one of them is unhealthy, this target's alerts are held back",
+    ),
 };
 
 /** The route of SLACK_WEBHOOK_URL, which every target uses unless it names another. */
@@ -246,6 +252,22 @@ export const targetsFile = z
     file.targets.forEach((t, index) => {
       checkRoute(t.route, ['targets', index, 'route']);
     });
+    const names = new Set(file.targets.map((t) => t.name));
+    const dependsOn = new Map(file.targets.map((t) => [t.name, t.dependsOn ?? []]));
+    file.targets.forEach((t, index) => {
+      (t.dependsOn ?? []).forEach((dependency, j) => {
+        const path = ['targets', index, 'dependsOn', j];
+        if (!names.has(dependency))
+          ctx.addIssue({ code: 'custom', path, message: `no target named "${dependency}"` });
+        else if (reaches(dependsOn, dependency, t.name)) {
+          ctx.addIssue({
+            code: 'custom',
+            path,
+            message: `"${dependency}" depends on "${t.name}" in turn: a cycle`,
+          });
+        }
+      });
+    });
     const seen = new Set<string>();
     file.targets.forEach((t, index) => {
       if (seen.has(t.name)) {
@@ -258,6 +280,19 @@ export const targetsFile = z
       seen.add(t.name);
     });
   });
+
+/** Whether `from` depends on `to`, directly or through others. */
+function reaches(dependsOn: ReadonlyMap<string, readonly string[]>, from: string, to: string): boolean {
+  const seen = new Set<string>();
+  const stack = [from];
+  for (let name = stack.pop(); name !== undefined; name = stack.pop()) {
+    if (name === to) return true;
+    if (seen.has(name)) continue;
+    seen.add(name);
+    stack.push(...(dependsOn.get(name) ?? []));
+  }
+  return false;
+}
 
 export type TargetsFile = z.infer<typeof targetsFile>;
 type TargetSpec = TargetsFile['targets'][number];
@@ -277,6 +312,7 @@ export type Target = TargetSpec extends infer T
         | 'remindEvery'
         | 'route'
         | 'maintenance'
+        | 'dependsOn'
       > & {
         mention: string[];
         timeout: number;
@@ -287,6 +323,7 @@ export type Target = TargetSpec extends infer T
         route: string;
         /** The global windows and the target's own. */
         maintenance: z.infer<typeof maintenanceWindow>[];
+        dependsOn: string[];
       }
     : never
   : never;

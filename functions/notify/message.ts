@@ -22,6 +22,16 @@ function codeBlock(detail: string): string {
 }
 
 type Subject = { mention: readonly string[]; allowedStates: readonly string[] };
+/** One transition to tell, with the dependents whose own alerts wait behind it (`dependsOn`). */
+type Item = { transition: Transition; target: Subject; dependents?: readonly string[] };
+
+/** "3 dependent targets also failing: a, b, c", or nothing. */
+function dependentsLine(dependents: readonly string[] = []): string {
+  if (dependents.length === 0) return '';
+  const names = dependents.slice(0, 20).map(escapeSlack).join(', ');
+  const more = dependents.length > 20 ? `, …${dependents.length - 20} more` : '';
+  return ` · ${dependents.length} dependent target${dependents.length === 1 ? '' : 's'} also failing: ${names}${more}`;
+}
 
 /** The parts every message about one transition has: what happened, the evidence, when. */
 interface Told {
@@ -54,7 +64,7 @@ function tell(transition: Transition, target: Subject): Told {
   const change = transition.reminder
     ? `is still *${to}*, ${spell} (reminder)`
     : transition.afterSilence
-      ? `is still *${to}* after its silence or maintenance window, ${spell}`
+      ? `is still *${to}* (its alert was held back by a silence, a maintenance window or a dependency), ${spell}`
       : from === null
         ? `is *${to}*`
         : `changed *${from}* → *${to}*`;
@@ -80,8 +90,13 @@ const firstLine = (detail: string, max: number) => escapeSlack(detail.split('\n'
  * syntax, not escaped: that is what makes them ping); a recovery names the state it recovered to
  * and how long the target was unhealthy, and pings no one.
  */
-export function buildMessage(transition: Transition, target: Subject): OutboundMessage {
+export function buildMessage(
+  transition: Transition,
+  target: Subject,
+  dependents?: readonly string[],
+): OutboundMessage {
   const told = tell(transition, target);
+  told.context += dependentsLine(dependents);
   const mentions = told.alert && target.mention.length > 0 ? `${target.mention.join(' ')} ` : '';
   const headline = `${mentions}${told.headline}`;
   const blocks: Record<string, unknown>[] = [{ type: 'section', text: { type: 'mrkdwn', text: headline } }];
@@ -100,13 +115,14 @@ const GROUPED_DETAIL = 500;
  * One message for all the transitions of a poll that go to one route: each mention once, at the
  * top; every transition with its detail, the first {@link MAX_GROUPED} in full and the rest by name.
  */
-export function buildMessages(
-  items: readonly { transition: Transition; target: Subject }[],
-): OutboundMessage {
+export function buildMessages(items: readonly Item[]): OutboundMessage {
   const [only] = items;
-  if (only && items.length === 1) return buildMessage(only.transition, only.target);
+  if (only && items.length === 1) return buildMessage(only.transition, only.target, only.dependents);
 
-  const told = items.map(({ transition, target }) => ({ ...tell(transition, target), target }));
+  const told = items.map(({ transition, target, dependents }) => {
+    const t = tell(transition, target);
+    return { ...t, headline: `${t.headline}${dependentsLine(dependents)}`, target };
+  });
   const alerts = told.filter((t) => t.alert).length;
   const mentions = [...new Set(told.filter((t) => t.alert).flatMap((t) => t.target.mention))];
   const summary =

@@ -67,7 +67,7 @@ targets:
     await poller.poll();
     await poller.poll();
     expect(slack.messages.map((m) => m.text.split(':')[0])).toEqual([
-      '<!subteam^S0OPS> qmonus-prod (cluster-heartbeat) is still DEGRADED after its silence or maintenance window, unhealthy for 50m',
+      '<!subteam^S0OPS> qmonus-prod (cluster-heartbeat) is still DEGRADED (its alert was held back by a silence, a maintenance window or a dependency), unhealthy for 50m',
     ]);
   });
 });

@@ -76,7 +76,7 @@ targets:
     await poller.poll('?unsilence=for-ops');
     expect(ops.messages).toHaveLength(1);
     expect(ops.messages[0]?.text).toMatch(
-      /^for-ops \(cluster-heartbeat\) is still DEGRADED after its silence or maintenance window, unhealthy for \d+ms: APIGW\/apigw-1: database=false/,
+      /^for-ops \(cluster-heartbeat\) is still DEGRADED \(its alert was held back by a silence, a maintenance window or a dependency\), unhealthy for \d+ms: APIGW\/apigw-1: database=false/,
     );
     await poller.poll();
     expect(ops.messages).toHaveLength(1);
