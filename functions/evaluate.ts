@@ -21,7 +21,7 @@
  * Health is judged against the allowed states of the config in force, so editing `allowedStates`
  * can flip a target's health without its state changing; that is a transition too.
  */
-import type { Target } from './config/schema.ts';
+import type { Target, Threshold } from './config/schema.ts';
 import type { Observation, Streak, TargetStatus, Transition } from './model.ts';
 
 /** Stands for "no state confirmed yet" while the first observations are still being counted. */
@@ -67,10 +67,15 @@ export function decide(
   }
 
   const flips = (confirmed?.healthy ?? true) !== healthy;
-  const needed = !flips ? 1 : healthy ? target.successThreshold : target.failureThreshold;
+  const needed: Threshold = !flips
+    ? { count: 1 }
+    : healthy
+      ? target.successThreshold
+      : target.failureThreshold;
   const continuing = previous?.streak?.healthy === healthy ? previous.streak : null;
   const count = (continuing?.count ?? 0) + 1;
-  if (count < needed) {
+  const lasted = now.getTime() - (continuing?.since ?? now).getTime();
+  if ('count' in needed ? count < needed.count : lasted < needed.forMs) {
     const streak: Streak = {
       state: observation.state,
       healthy,

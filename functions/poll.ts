@@ -1,3 +1,4 @@
+import { formatDuration } from './config/duration.ts';
 import type { datastream_v1 } from 'googleapis/build/src/apis/datastream/index.js';
 import { observeAll, type Observed } from './checks/observe-all.ts';
 import { loadConfig } from './config/load.ts';
@@ -49,7 +50,7 @@ export interface TargetReport {
   changed: boolean;
   previousState: string | null;
   /** A change of health being counted towards its threshold, not recorded yet. */
-  pending?: { state: string; count: number; threshold: number };
+  pending?: { state: string; count: number; since: string; threshold?: number; for?: string };
   /** Silenced (`?silence=`) until then: changes are recorded, not sent. */
   silencedUntil?: string;
   detail: string;
@@ -170,15 +171,22 @@ function targetReport(
   if (silencedUntil) report.silencedUntil = silencedUntil.toISOString();
   const streak = decision?.status.streak;
   if (streak) {
-    const threshold = streak.healthy ? o.target.successThreshold : o.target.failureThreshold;
-    report.pending = { state: streak.state, count: streak.count, threshold };
+    const needed = streak.healthy ? o.target.successThreshold : o.target.failureThreshold;
+    report.pending = {
+      state: streak.state,
+      count: streak.count,
+      since: streak.since.toISOString(),
+      ...('count' in needed ? { threshold: needed.count } : { for: formatDuration(needed.forMs) }),
+    };
   }
   return report;
 }
 
 function logReport(log: Logger, report: PollReport, options: PollOptions): void {
   for (const t of report.targets) {
-    const pending = t.pending ? ` (pending ${t.pending.count}/${t.pending.threshold})` : '';
+    const pending = t.pending
+      ? ` (pending: ${t.pending.count}${t.pending.threshold ? `/${t.pending.threshold}` : ` polls, needs ${t.pending.for ?? ''}`})`
+      : '';
     log(
       t.healthy && !t.pending ? 'INFO' : 'WARNING',
       `${t.name}: ${t.state}${t.changed ? ` (was ${t.previousState ?? 'never seen'})` : ''}${pending}`,

@@ -1,19 +1,35 @@
 import ms from 'ms';
 import { z } from 'zod';
 
+/** Milliseconds of `10s`, `2m`, `1.5h` (vercel/ms) or of a number of seconds; null if neither. */
+export function parseDuration(value: string | number): number | null {
+  // A bare "10" would be read by ms as milliseconds while a bare 10 means seconds: demand a unit.
+  const millis =
+    typeof value === 'number' ? value * 1000 : /[a-z]/i.test(value) ? ms(value as ms.StringValue) : NaN;
+  return typeof millis === 'number' && Number.isFinite(millis) && millis > 0 ? millis : null;
+}
+
+const invalid = (value: unknown) =>
+  `invalid duration ${JSON.stringify(value)}; expected e.g. 500ms, 10s, 2m or a number of seconds`;
+
 /**
  * A duration as operators write it: `500ms`, `10s`, `2m`, or a plain number of seconds.
  * Parsed by `ms` (vercel/ms), so `1.5h` and `2 minutes` work too; the result is milliseconds.
  */
 export const duration = z.union([z.number().positive(), z.string()]).transform((value, ctx) => {
-  // A bare "10" would be read by ms as milliseconds while a bare 10 means seconds: demand a unit.
-  const millis =
-    typeof value === 'number' ? value * 1000 : /[a-z]/i.test(value) ? ms(value as ms.StringValue) : NaN;
-  if (typeof millis !== 'number' || !Number.isFinite(millis) || millis <= 0) {
-    ctx.addIssue({
-      code: 'custom',
-      message: `invalid duration ${JSON.stringify(value)}; expected e.g. 500ms, 10s, 2m or a number of seconds`,
-    });
+  const millis = parseDuration(value);
+  if (millis === null) {
+    ctx.addIssue({ code: 'custom', message: invalid(value) });
+    return z.NEVER;
+  }
+  return millis;
+});
+
+/** A duration written with its unit (`10m`); for keys where a bare number means something else. */
+export const durationWithUnit = z.string().transform((value, ctx) => {
+  const millis = /[a-z]/i.test(value) ? parseDuration(value) : null;
+  if (millis === null) {
+    ctx.addIssue({ code: 'custom', message: invalid(value) });
     return z.NEVER;
   }
   return millis;

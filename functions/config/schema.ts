@@ -1,6 +1,6 @@
 import { Cron } from 'croner';
 import { z } from 'zod';
-import { duration } from './duration.ts';
+import { duration, durationWithUnit } from './duration.ts';
 
 /** Every kind of target, in the order the error messages list them. */
 export const kinds = ['datastream', 'cluster-heartbeat', 'push'] as const;
@@ -72,23 +72,29 @@ const maintenanceWindow = z.strictObject({
   timezone: timeZone.default('Etc/UTC').describe('IANA time zone of schedule'),
 });
 
+/** How long a change of health must last before it counts: a number of polls, or a duration. */
+export type Threshold = { count: number } | { forMs: number };
+
+const threshold = z.union([
+  z
+    .int()
+    .min(1)
+    .max(100)
+    .transform((count): Threshold => ({ count })),
+  durationWithUnit.transform((forMs): Threshold => ({ forMs })),
+]);
+
 /** Keys every kind accepts, and that `defaults:` may set for all targets. */
 const common = {
   name: targetName,
   mention: mention.optional(),
   timeout: duration.optional().describe('Check timeout: 500ms, 10s, 2m or a number of seconds'),
-  failureThreshold: z
-    .int()
-    .min(1)
-    .max(100)
+  failureThreshold: threshold
     .optional()
-    .describe('Consecutive unhealthy polls before an alert (default 1)'),
-  successThreshold: z
-    .int()
-    .min(1)
-    .max(100)
+    .describe('Unhealthy polls in a row (3), or for how long (10m), before an alert; default 1'),
+  successThreshold: threshold
     .optional()
-    .describe('Consecutive healthy polls before a recovery (default 1)'),
+    .describe('Healthy polls in a row (2), or for how long (5m), before a recovery; default 1'),
   remindEvery: duration
     .optional()
     .describe('While still unhealthy, remind (with the mention) at this interval'),
@@ -316,8 +322,8 @@ export type Target = TargetSpec extends infer T
       > & {
         mention: string[];
         timeout: number;
-        failureThreshold: number;
-        successThreshold: number;
+        failureThreshold: Threshold;
+        successThreshold: Threshold;
         /** Milliseconds; null: no reminders. */
         remindEvery: number | null;
         route: string;

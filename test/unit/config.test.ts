@@ -94,6 +94,19 @@ targets:
     expect(targets[0]?.timeout).toBe(millis);
   });
 
+  it.each([
+    [3, { count: 3 }],
+    ['10m', { forMs: 600_000 }],
+  ])('reads failureThreshold %j as %j', (threshold, expected) => {
+    const { targets } = parseConfig(
+      `targets: [{ name: s, kind: datastream, stream: projects/p/locations/l/streams/s, failureThreshold: ${JSON.stringify(threshold)} }]`,
+      'targets.yaml',
+      {},
+    );
+    expect(targets[0]?.failureThreshold).toEqual(expected);
+    expect(targets[0]?.successThreshold).toEqual({ count: 1 });
+  });
+
   it('expands ${VAR} in header values from the environment', () => {
     const { targets } = parseConfig(
       `targets: [{ name: c, kind: cluster-heartbeat, url: "https://x/h", headers: { Authorization: "Bearer \${QMONUS_TOKEN}" } }]`,

@@ -6,8 +6,8 @@ const stream = {
   name: 'orders-stream',
   kind: 'datastream' as const,
   allowedStates: ['RUNNING', 'STARTING'],
-  failureThreshold: 1,
-  successThreshold: 1,
+  failureThreshold: { count: 1 },
+  successThreshold: { count: 1 },
   remindEvery: null,
 };
 const at = (minute: number) => new Date(Date.UTC(2026, 10, 21, 9, minute));
@@ -104,7 +104,7 @@ describe('the change rules', () => {
 });
 
 describe('flap protection (failureThreshold, successThreshold)', () => {
-  const guarded = { ...stream, failureThreshold: 3, successThreshold: 2 };
+  const guarded = { ...stream, failureThreshold: { count: 3 }, successThreshold: { count: 2 } };
 
   function walk(states: string[], target = guarded, start?: TargetStatus) {
     let stored = start;
@@ -267,5 +267,25 @@ describe('silences', () => {
         ['NOT_FOUND', false],
       ]),
     ).toEqual(['RUNNING', 'FAILED', 'NOT_FOUND sent', null]);
+  });
+});
+
+describe('flap protection by duration (failureThreshold: 10m)', () => {
+  const patient = { ...stream, failureThreshold: { forMs: 10 * 60_000 } };
+
+  it('alerts once the target has been unhealthy for that long, however many polls that took', () => {
+    let stored: TargetStatus | undefined;
+    const step = (state: string, minute: number) => {
+      const decision = decide(patient, { state, detail: '' }, stored, at(minute));
+      stored = decision.status;
+      return decision.transition?.to ?? null;
+    };
+    expect([
+      step('RUNNING', 0),
+      step('FAILED', 1),
+      step('FAILED', 5),
+      step('FAILED', 10),
+      step('FAILED', 11),
+    ]).toEqual(['RUNNING', null, null, null, 'FAILED']);
   });
 });
