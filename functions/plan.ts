@@ -1,4 +1,5 @@
 import type { Target } from './config/schema.ts';
+import { streamConsoleUrl } from './checks/datastream.ts';
 import { applySilence, decide, type Decision } from './evaluate.ts';
 import type { Observation, TargetStatus, Transition } from './model.ts';
 import { buildMessages } from './notify/message.ts';
@@ -52,7 +53,12 @@ export function planChanges(
   for (const route of new Set(due.map((d) => d.target.route))) {
     const items = due
       .filter((d) => d.target.route === route)
-      .map((d) => ({ ...d, dependents: d.transition.toHealthy ? [] : dependentsFailing(d.target.name) }));
+      .map((d) => ({
+        transition: d.transition,
+        index: d.index,
+        target: d.target.kind === 'datastream' ? { ...d.target, link: streamConsoleUrl(d.target) } : d.target,
+        dependents: d.transition.toHealthy ? [] : dependentsFailing(d.target.name),
+      }));
     changes.messages.push({ route, message: buildMessages(items), transitions: items.map((d) => d.index) });
   }
   return { decisions, changes };

@@ -1,3 +1,4 @@
+import type { TargetOf } from '../config/schema.ts';
 import type { Observation } from '../model.ts';
 import type { Check } from './check.ts';
 import { describeNetworkError, excerpt } from '../network-error.ts';
@@ -10,14 +11,28 @@ interface ApiError {
 
 const NO_CREDENTIALS = /Could not load the default credentials|Could not refresh access token|invalid_grant/i;
 
+/** The stream's full resource name: `projects/P/locations/L/streams/S`. */
+export function streamName(target: TargetOf<'datastream'>): string {
+  return target.stream.startsWith('projects/')
+    ? target.stream
+    : `projects/${target.project ?? ''}/locations/${target.location ?? ''}/streams/${target.stream}`;
+}
+
+/** The stream's page in the Cloud console, for alerts. */
+export function streamConsoleUrl(target: TargetOf<'datastream'>): string {
+  const [, project = '', , location = '', , stream = ''] = streamName(target).split('/');
+  const path = ['datastream', 'streams', 'locations', location, 'instances', stream]
+    .map(encodeURIComponent)
+    .join('/');
+  return `https://console.cloud.google.com/${path}?project=${encodeURIComponent(project)}`;
+}
+
 /**
  * Reads a Datastream stream (`projects.locations.streams.get`): its `state` is the observed state,
  * its `errors[]` the detail. API and network failures become states too, never exceptions.
  */
 export const datastream: Check<'datastream'> = async (target, { signal, datastream: client }) => {
-  const name = target.stream.startsWith('projects/')
-    ? target.stream
-    : `projects/${target.project ?? ''}/locations/${target.location ?? ''}/streams/${target.stream}`;
+  const name = streamName(target);
   try {
     const { data } = await client().projects.locations.streams.get(
       { name },

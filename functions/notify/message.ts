@@ -21,7 +21,12 @@ function codeBlock(detail: string): string {
   return '```' + escapeSlack(clipped).replace(/```/g, "'''") + '```';
 }
 
-type Subject = { mention: readonly string[]; allowedStates: readonly string[] };
+type Subject = { mention: readonly string[]; allowedStates: readonly string[]; link?: string };
+
+/** ` · <url|Open in the Cloud console>`, or nothing. */
+function linkText(subject: Subject): string {
+  return subject.link ? ` · <${subject.link}|Open in the Cloud console>` : '';
+}
 /** One transition to tell, with the dependents whose own alerts wait behind it (`dependsOn`). */
 type Item = { transition: Transition; target: Subject; dependents?: readonly string[] };
 
@@ -96,7 +101,7 @@ export function buildMessage(
   dependents?: readonly string[],
 ): OutboundMessage {
   const told = tell(transition, target);
-  told.context += dependentsLine(dependents);
+  told.context += dependentsLine(dependents) + linkText(target);
   const mentions = told.alert && target.mention.length > 0 ? `${target.mention.join(' ')} ` : '';
   const headline = `${mentions}${told.headline}`;
   const blocks: Record<string, unknown>[] = [{ type: 'section', text: { type: 'mrkdwn', text: headline } }];
@@ -121,7 +126,7 @@ export function buildMessages(items: readonly Item[]): OutboundMessage {
 
   const told = items.map(({ transition, target, dependents }) => {
     const t = tell(transition, target);
-    return { ...t, headline: `${t.headline}${dependentsLine(dependents)}`, target };
+    return { ...t, headline: `${t.headline}${dependentsLine(dependents)}${linkText(target)}`, target };
   });
   const alerts = told.filter((t) => t.alert).length;
   const mentions = [...new Set(told.filter((t) => t.alert).flatMap((t) => t.target.mention))];

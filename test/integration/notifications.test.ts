@@ -86,6 +86,9 @@ describe('notifications, against the Firestore emulator and a local Slack', () =
     expect(alert?.text).toContain('orders-stream (datastream) changed RUNNING → FAILED');
     expect(alert?.text).not.toContain('S0123ABCD');
     expect(JSON.stringify(alert?.blocks)).toContain('primary key of orders changed');
+    expect(JSON.stringify(alert?.blocks)).toContain(
+      '<https://console.cloud.google.com/datastream/streams/locations/asia-northeast1/instances/orders-to-bq?project=acme-data|Open in the Cloud console>',
+    );
 
     const still = await poller.poll();
     expect(still.report.targets[0]).toMatchObject({
