@@ -130,8 +130,9 @@ export function buildMessages(items: readonly Item[]): OutboundMessage {
   });
   const alerts = told.filter((t) => t.alert).length;
   const mentions = [...new Set(told.filter((t) => t.alert).flatMap((t) => t.target.mention))];
+  const icon = alerts > 0 ? ':rotating_light:' : ':large_green_circle:';
   const summary =
-    `${mentions.length > 0 ? `${mentions.join(' ')} ` : ''}:rotating_light: *${items.length} changes*: ` +
+    `${mentions.length > 0 ? `${mentions.join(' ')} ` : ''}${icon} *${items.length} targets*: ` +
     `${alerts} unhealthy, ${items.length - alerts} recovered`;
   const blocks: Record<string, unknown>[] = [{ type: 'section', text: { type: 'mrkdwn', text: summary } }];
   for (const t of told.slice(0, MAX_GROUPED)) {

@@ -53,7 +53,7 @@ targets:
     await poller.poll();
     expect(slack.messages.map((m) => m.text.split(':')[0])).toEqual([
       '<!subteam^S0OPS> db (cluster-heartbeat) changed HEALTHY → HTTP_503',
-      '<!subteam^S0OPS> 2 changes',
+      '<!subteam^S0OPS> 2 targets',
     ]);
     const second = slack.messages[1]?.text ?? '';
     expect(second).toContain('db (cluster-heartbeat) recovered: HEALTHY');

@@ -54,7 +54,7 @@ ${targets}
     ] as const) {
       expect(receiver.messages).toHaveLength(1);
       const [message] = receiver.messages;
-      expect(message?.text.split('\n')[0]).toBe(`${mention} 100 changes: 100 unhealthy, 0 recovered`);
+      expect(message?.text.split('\n')[0]).toBe(`${mention} 100 targets: 100 unhealthy, 0 recovered`);
       expect(message?.text.match(/<!subteam/g)).toHaveLength(1);
       expect(message?.blocks.length).toBeLessThanOrEqual(50);
       expect(message?.text).toContain('…and 80 more');
@@ -62,6 +62,6 @@ ${targets}
 
     cluster.answer = { status: 200, body: healthyCluster() };
     await poller.poll();
-    expect(ops.messages[1]?.text.split('\n')[0]).toBe('100 changes: 0 unhealthy, 100 recovered');
+    expect(ops.messages[1]?.text.split('\n')[0]).toBe('100 targets: 0 unhealthy, 100 recovered');
   });
 });

@@ -116,7 +116,7 @@ describe('a grouped message', () => {
       item('c', ['<!subteam^S3>'], true),
     ]);
     expect(text.split('\n')).toEqual([
-      '<!subteam^S1> <@U2> 3 changes: 2 unhealthy, 1 recovered',
+      '<!subteam^S1> <@U2> 3 targets: 2 unhealthy, 1 recovered',
       '• a (datastream) changed RUNNING → FAILED: stream errors: BIGQUERY_QUOTA: quota exceeded',
       '• b (datastream) changed RUNNING → FAILED: stream errors: BIGQUERY_QUOTA: quota exceeded',
       '• c (datastream) recovered: RUNNING (was FAILED, unhealthy for 0ms): stream errors: BIGQUERY_QUOTA: quota exceeded',
