@@ -16,6 +16,15 @@ locals {
     "storage.googleapis.com",
   ]
 
+  # What both functions need to find their state and their targets.
+  function_environment = {
+    GOOGLE_CLOUD_PROJECT        = var.project_id
+    STATE_STORE                 = "firestore"
+    FIRESTORE_DATABASE          = var.firestore_database
+    FIRESTORE_COLLECTION_PREFIX = var.collection_prefix
+    TARGETS_FILE                = "config/targets.yaml"
+  }
+
   # Secrets the function reads as environment variables: name => secret id.
   secret_env = merge(
     var.secret_environment_variables,
@@ -116,13 +125,7 @@ resource "google_cloudfunctions2_function" "poller" {
     all_traffic_on_latest_revision = true
     service_account_email          = google_service_account.runtime.email
 
-    environment_variables = merge(var.environment_variables, {
-      GOOGLE_CLOUD_PROJECT        = var.project_id
-      STATE_STORE                 = "firestore"
-      FIRESTORE_DATABASE          = var.firestore_database
-      FIRESTORE_COLLECTION_PREFIX = var.collection_prefix
-      TARGETS_FILE                = "config/targets.yaml"
-    })
+    environment_variables = merge(var.environment_variables, local.function_environment)
 
     dynamic "secret_environment_variables" {
       for_each = local.secret_env

@@ -67,13 +67,7 @@ resource "google_cloudfunctions2_function" "ping" {
     all_traffic_on_latest_revision = true
     service_account_email          = google_service_account.ping[0].email
 
-    environment_variables = {
-      GOOGLE_CLOUD_PROJECT        = var.project_id
-      STATE_STORE                 = "firestore"
-      FIRESTORE_DATABASE          = var.firestore_database
-      FIRESTORE_COLLECTION_PREFIX = var.collection_prefix
-      TARGETS_FILE                = "config/targets.yaml"
-    }
+    environment_variables = local.function_environment
 
     dynamic "secret_environment_variables" {
       for_each = local.ping_secret_env

@@ -117,7 +117,12 @@ describe('the Terraform module', () => {
 
   it('passes the Slack webhook from Secret Manager, never as a plain variable or environment value', () => {
     const service = block(resource(tf, 'google_cloudfunctions2_function', 'poller'), 'service_config');
-    expect(String(service['environment_variables'])).not.toContain('SLACK_WEBHOOK_URL');
+    expect(service['environment_variables']).toBe(
+      '${merge(var.environment_variables, local.function_environment)}',
+    );
+    const environment = tf.locals.find((l) => 'function_environment' in l)?.['function_environment'];
+    expect(environment).toMatchObject({ STATE_STORE: 'firestore', TARGETS_FILE: 'config/targets.yaml' });
+    expect(JSON.stringify(environment)).not.toMatch(/SLACK|WEBHOOK|PING_KEY/);
     // hcl2json renders `dynamic "x" {…}` as { dynamic: { x: [{ for_each, content }] } }.
     const secrets = block(service['dynamic'] as Record<string, unknown>, 'secret_environment_variables');
     expect(secrets['for_each']).toBe('${local.secret_env}');
