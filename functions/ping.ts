@@ -7,7 +7,7 @@ import type { Ping } from './model.ts';
 import type { Notifier } from './notify/notifier.ts';
 import { routeNotifiers } from './notify/routes.ts';
 import type { PingRequest } from './ping-request.ts';
-import { maintenanceUntil } from './maintenance.ts';
+import { silencedUntil } from './silences.ts';
 import { planChanges } from './plan.ts';
 import { summarizePings } from './store/push-records.ts';
 import type { StateStore } from './store/state-store.ts';
@@ -93,8 +93,7 @@ async function alertIfChanged(
     ping.at,
   );
   try {
-    const silences = await deps.store.silences(ping.at);
-    if (maintenanceUntil(target.maintenance, ping.at)) silences.set(target.name, ping.at);
+    const silences = await silencedUntil(deps.store, [target], ping.at);
     await deps.store.record(
       // Its dependencies' states too: a failure behind a failing dependency waits for it.
       [target.name, ...target.dependsOn],

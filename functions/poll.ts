@@ -9,8 +9,8 @@ import type { Logger } from './log.ts';
 import type { TargetStatus } from './model.ts';
 import type { Notifier } from './notify/notifier.ts';
 import { routeNotifiers } from './notify/routes.ts';
-import { maintenanceUntil } from './maintenance.ts';
 import { planChanges } from './plan.ts';
+import { silencedUntil } from './silences.ts';
 import type { StateStore } from './store/state-store.ts';
 
 /** Everything a poll talks to, passed in so tests can point it at local fakes. */
@@ -86,14 +86,7 @@ export async function poll(deps: PollDependencies, options: PollOptions): Promis
     await deps.store.silence(options.silence.target, new Date(startedAt.getTime() + options.silence.forMs));
   }
   if (options.unsilence) await deps.store.silence(options.unsilence, null);
-  const adHoc = await deps.store.silences(startedAt);
-  // A target is silenced by `?silence=` or by a maintenance window it is in, whichever ends later.
-  const silences = new Map<string, Date>();
-  for (const target of targets) {
-    const ends = [adHoc.get(target.name), maintenanceUntil(target.maintenance, startedAt)];
-    const until = ends.reduce<Date | null>((a, b) => (b && (!a || b > a) ? b : a), null);
-    if (until) silences.set(target.name, until);
-  }
+  const silences = await silencedUntil(deps.store, targets, startedAt);
   const silenced = (name: string) => silences.has(name);
 
   const pushRecords = await deps.store.pushRecords(
@@ -110,13 +103,13 @@ export async function poll(deps: PollDependencies, options: PollOptions): Promis
   let previous: ReadonlyMap<string, TargetStatus> = new Map();
   let decisions: Decision[];
   let delivery = { sent: 0, pending: 0, failures: [] as string[] };
+  // Dependencies are read too (a `?target=` poll may not include them): they hold alerts back.
+  const withDependencies = [...new Set([...names, ...targets.flatMap((t) => t.dependsOn)])];
   if (options.dryRun) {
-    previous = await deps.store.read([...new Set([...names, ...targets.flatMap((t) => t.dependsOn)])]);
+    previous = await deps.store.read(withDependencies);
     decisions = planChanges(observed, previous, now, silenced).decisions;
   } else {
     decisions = [];
-    // Dependencies are read too (a `?target=` poll may not include them): they hold alerts back.
-    const withDependencies = [...new Set([...names, ...targets.flatMap((t) => t.dependsOn)])];
     await deps.store.record(withDependencies, (stored) => {
       // Runs again if another poll wrote first; only the run that commits is kept.
       previous = stored;
