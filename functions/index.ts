@@ -1,14 +1,14 @@
 /**
  * Entry point: registers the `poll` and `ping` HTTP functions with functions-framework. Only
- * wiring here; `npm start` serves `poll` and `npm run start:ping` serves `ping` on PORT; Cloud Run
- * functions use them as entry points.
+ * wiring here (ARCHITECTURE.md): `npm start` serves `poll` and `npm run start:ping` serves `ping`
+ * on PORT; Cloud Run functions use them as entry points.
  */
 import { http } from '@google-cloud/functions-framework';
-import { createDependencies } from './dependencies.ts';
-import { createPollHandler } from './handler.ts';
-import { createPingHandler } from './ping-handler.ts';
-import { jsonLogger } from './log.ts';
-import { readSettings } from './settings.ts';
+import { createPingHandler } from './http/ping-handler.ts';
+import { createPollHandler } from './http/poll-handler.ts';
+import { createDependencies } from './runtime/create-dependencies.ts';
+import { jsonLogger } from './runtime/log.ts';
+import { readSettings } from './runtime/settings.ts';
 
 const log = jsonLogger();
 const settings = readSettings(process.env);

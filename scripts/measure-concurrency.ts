@@ -7,6 +7,8 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { observeAll } from '../functions/checks/observe-all.ts';
 import { parseConfig } from '../functions/config/load.ts';
+import { googleApis } from '../functions/runtime/google-apis.ts';
+import { MemoryStateStore } from '../functions/store/memory.ts';
 
 const count = Number(process.argv[2] ?? 300);
 const latency = Number(process.argv[3] ?? 200);
@@ -23,14 +25,8 @@ const yaml = `targets:\n${Array.from(
   (_, i) =>
     `  - { name: t${i}, kind: cluster-heartbeat, url: "http://127.0.0.1:${port}/heartbeat?cluster=true&n=${i}" }`,
 ).join('\n')}`;
-const { targets } = parseConfig(yaml, 'generated', {});
-const shared = {
-  datastream: () => {
-    throw new Error('not used');
-  },
-  pushRecord: () => Promise.resolve(undefined),
-  now: new Date(),
-};
+const { targets } = parseConfig(yaml, 'generated');
+const shared = { store: new MemoryStateStore(), now: new Date(), tidy: false, google: googleApis({}) };
 
 for (const concurrency of [8, 16, 32, 64, 128, 256]) {
   const started = performance.now();

@@ -1,9 +1,10 @@
 import { z } from 'zod';
 import type { TargetOf } from '../config/schema.ts';
-import type { Observation } from '../model.ts';
-import type { Check } from './check.ts';
-import { describeNetworkError, excerpt } from '../network-error.ts';
-import { BodyTooLargeError, readBodyCapped } from './read-body.ts';
+import { expandVariables } from '../config/variables.ts';
+import type { Observation } from '../model/observation.ts';
+import { describeNetworkError, excerpt } from '../net/network-error.ts';
+import { BodyTooLargeError, readBodyCapped } from '../net/read-body.ts';
+import type { KindModule } from './kind.ts';
 
 /** A heartbeat answer is a few KB; anything past this is a runaway endpoint, not a cluster. */
 export const MAX_BODY_BYTES = 5 * 1024 * 1024;
@@ -21,7 +22,27 @@ const componentPods = z.union([z.array(pod), z.record(z.string(), pod)]);
 const heartbeatBody = z.record(z.string(), z.unknown());
 
 /** Checks a Qmonus-style cluster heartbeat: every listed component present, every pod's fields allowed. */
-export const clusterHeartbeat: Check<'cluster-heartbeat'> = async (target, { signal }) => {
+export const clusterHeartbeat: KindModule<'cluster-heartbeat'> = {
+  check: (target, { signal }) => checkHeartbeat(target, signal),
+
+  /** `${VAR}` in header values comes from the environment, so tokens stay out of the YAML. */
+  resolve(target, env, problem) {
+    const headers = Object.fromEntries(
+      Object.entries(target.headers).map(([header, value]) => [
+        header,
+        expandVariables(value, env, (variable) => {
+          problem(['headers', header], `environment variable ${variable} is not set`);
+        }),
+      ]),
+    );
+    return { ...target, headers };
+  },
+};
+
+async function checkHeartbeat(
+  target: TargetOf<'cluster-heartbeat'>,
+  signal: AbortSignal,
+): Promise<Observation> {
   let response: Response;
   let body: string;
   try {
@@ -64,7 +85,7 @@ export const clusterHeartbeat: Check<'cluster-heartbeat'> = async (target, { sig
     return { state: 'INVALID_RESPONSE', detail: `no components in the answer: ${excerpt(body)}` };
   }
   return judge(target, components);
-};
+}
 
 function judge(target: TargetOf<'cluster-heartbeat'>, components: Map<string, Pod[]>): Observation {
   const problems: string[] = [];

@@ -1,9 +1,9 @@
 import pLimit from 'p-limit';
 import { formatDuration } from '../config/duration.ts';
-import type { Target } from '../config/schema.ts';
-import type { Observation } from '../model.ts';
-import type { CheckContext } from './check.ts';
-import { observe } from './registry.ts';
+import type { Kind, Target } from '../config/schema.ts';
+import type { Observation } from '../model/observation.ts';
+import type { CheckContext, PrepareContext } from './kind.ts';
+import { kindOf } from './registry.ts';
 
 /** One target's observation and how long it took. */
 export interface Observed {
@@ -12,21 +12,32 @@ export interface Observed {
   durationMs: number;
 }
 
+export type ObserveContext = Omit<CheckContext, 'signal'> & PrepareContext;
+
 /**
- * Observes every target, at most `concurrency` at a time, each under its own timeout. The timeout
- * starts when the target's check starts, not when it was queued; a check that ignores its signal
- * is abandoned at the timeout all the same, so one hanging target never holds up the poll.
+ * Observes every target, at most `concurrency` at a time, each under its own timeout. Each kind
+ * first prepares what all its targets need (one batched read). The timeout starts when the
+ * target's check starts, not when it was queued; a check that ignores its signal is abandoned at
+ * the timeout all the same, so one hanging target never holds up the poll.
  */
-export function observeAll(
+export async function observeAll(
   targets: readonly Target[],
   concurrency: number,
-  shared: Omit<CheckContext, 'signal'>,
+  context: ObserveContext,
 ): Promise<Observed[]> {
+  const prepared = new Map<Kind, unknown>();
+  for (const kind of new Set(targets.map((t) => t.kind))) {
+    const ofKind = targets.filter((t) => t.kind === kind);
+    const module = kindOf(ofKind[0] as Target);
+    if (module.prepare) prepared.set(kind, await module.prepare(ofKind, context));
+  }
   const limit = pLimit(concurrency);
-  return Promise.all(targets.map((target) => limit(() => observeOne(target, shared))));
+  return Promise.all(
+    targets.map((target) => limit(() => observeOne(target, context, prepared.get(target.kind)))),
+  );
 }
 
-async function observeOne(target: Target, shared: Omit<CheckContext, 'signal'>): Promise<Observed> {
+async function observeOne(target: Target, shared: ObserveContext, prepared: unknown): Promise<Observed> {
   const started = performance.now();
   const signal = AbortSignal.timeout(target.timeout);
   const timedOut = new Promise<Observation>((resolve) => {
@@ -34,10 +45,14 @@ async function observeOne(target: Target, shared: Omit<CheckContext, 'signal'>):
       resolve({ state: 'UNREACHABLE', detail: `timed out after ${formatDuration(target.timeout)}` });
     });
   });
-  const checked = observe(target, { ...shared, signal }).catch((error: unknown): Observation => ({
-    state: 'UNREACHABLE',
-    detail: `the ${target.kind} check failed unexpectedly: ${error instanceof Error ? error.message : String(error)}`,
-  }));
+  const context: CheckContext = { signal, now: shared.now, google: shared.google };
+  // Through then(): a check that throws before its first await is caught all the same.
+  const checked = Promise.resolve()
+    .then(() => kindOf(target).check(target, context, prepared))
+    .catch((error: unknown): Observation => ({
+      state: 'UNREACHABLE',
+      detail: `the ${target.kind} check failed unexpectedly: ${error instanceof Error ? error.message : String(error)}`,
+    }));
   const observation = await Promise.race([checked, timedOut]);
   return { target, observation, durationMs: Math.round(performance.now() - started) };
 }

@@ -1,8 +1,9 @@
 import { Cron } from 'croner';
 import { formatDuration } from '../config/duration.ts';
 import type { TargetOf } from '../config/schema.ts';
-import type { Observation, Ping, PushRecord } from '../model.ts';
-import type { Check } from './check.ts';
+import type { Observation } from '../model/observation.ts';
+import type { Ping, PushRecord } from '../model/ping.ts';
+import type { KindModule } from './kind.ts';
 
 /**
  * A push target is observed from its stored pings and the clock: nothing goes over the network.
@@ -62,6 +63,15 @@ function describe(prefix: string, ping: Ping): string {
   return ping.message ? `${head}: ${ping.message}` : head;
 }
 
-/** Reads the target's pings through the context; the clock decides the rest. */
-export const push: Check<'push'> = async (target, { pushRecord, now }) =>
-  judgePush(target, await pushRecord(target.name), now);
+/**
+ * Nothing to fetch: the pings of every push target are read from the store once per poll (one
+ * batched read, trimmed back to the newest few on real polls), then the clock decides.
+ */
+export const push: KindModule<'push', ReadonlyMap<string, PushRecord>> = {
+  prepare: (targets, { store, tidy }) =>
+    store.pushRecords(
+      targets.map((t) => t.name),
+      { trim: tidy },
+    ),
+  check: (target, { now }, records) => Promise.resolve(judgePush(target, records.get(target.name), now)),
+};

@@ -1,20 +1,25 @@
 import type { Kind, Target } from '../config/schema.ts';
-import type { Observation } from '../model.ts';
-import type { Check, CheckContext, CheckRegistry } from './check.ts';
 import { clusterHeartbeat } from './cluster-heartbeat.ts';
 import { datastream } from './datastream.ts';
+import type { KindModule, KindRegistry } from './kind.ts';
 import { push } from './push.ts';
 
-/** Kind → check. A new kind is one schema variant, one file in checks/ and one line here. */
-export const checks = {
+/** Kind → its module. A new kind is one schema variant, one file in checks/ and one line here. */
+const kinds = {
   datastream,
   'cluster-heartbeat': clusterHeartbeat,
   push,
-} satisfies CheckRegistry;
+} satisfies KindRegistry;
 
-/** Runs the check of the target's kind. */
-export function observe(target: Target, context: CheckContext): Promise<Observation> {
-  // TypeScript cannot correlate `checks[target.kind]` with `target`; the registry's type guarantees it.
-  const check: Check<Kind> = checks[target.kind] as Check<Kind>;
-  return check(target, context);
+/**
+ * The module of a target's kind. TypeScript cannot correlate `kinds[target.kind]` with `target`;
+ * the registry's type guarantees that they match.
+ */
+export function kindOf(target: Target): KindModule<Kind, unknown> {
+  return kinds[target.kind] as KindModule<Kind, unknown>;
+}
+
+/** The resource's page for people, or null when its kind has none. */
+export function consoleUrl(target: Target): string | null {
+  return kindOf(target).consoleUrl?.(target) ?? null;
 }

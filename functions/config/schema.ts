@@ -2,10 +2,6 @@ import { Cron } from 'croner';
 import { z } from 'zod';
 import { duration, durationWithUnit } from './duration.ts';
 
-/** Every kind of target, in the order the error messages list them. */
-export const kinds = ['datastream', 'cluster-heartbeat', 'push'] as const;
-export type Kind = (typeof kinds)[number];
-
 /** Datastream v1 stream states: https://cloud.google.com/datastream/docs/reference/rest/v1/projects.locations.streams#state */
 export const datastreamStates = [
   'NOT_STARTED',
@@ -18,12 +14,12 @@ export const datastreamStates = [
   'DRAINING',
 ] as const;
 
-const DEFAULT_TIMEOUT = '10s';
 const DEFAULT_CONCURRENCY = 64;
 const DEFAULT_POD_RULES = { outofservice: [false], database: [true], memorystore: [true] };
 
 const mention = z
   .union([z.string().min(1), z.array(z.string().min(1))])
+  .transform((value) => (typeof value === 'string' ? [value] : value))
   .describe(
     'Slack mention(s) put in front of an alert, in raw Slack syntax: <!subteam^ID>, <@U123>, <!here>',
   );
@@ -84,41 +80,75 @@ const threshold = z.union([
   durationWithUnit.transform((forMs): Threshold => ({ forMs })),
 ]);
 
-/** Keys every kind accepts, and that `defaults:` may set for all targets. */
-const common = {
-  name: targetName,
-  mention: mention.optional(),
-  timeout: duration.optional().describe('Check timeout: 500ms, 10s, 2m or a number of seconds'),
-  failureThreshold: threshold
-    .optional()
-    .describe('Unhealthy polls in a row (3), or for how long (10m), before an alert; default 1'),
-  successThreshold: threshold
-    .optional()
-    .describe('Healthy polls in a row (2), or for how long (5m), before a recovery; default 1'),
+/** The route of SLACK_WEBHOOK_URL, which every target uses unless it names another. */
+export const DEFAULT_ROUTE = 'default';
+
+/**
+ * Keys a target inherits from `defaults:` when it does not set them. Declared once: `defaults:`
+ * takes them with the defaults below, every target takes them as optional, and the merge in
+ * {@link targetsFile} walks this list.
+ */
+const inherited = {
+  mention,
+  timeout: duration.describe('Check timeout: 500ms, 10s, 2m or a number of seconds'),
+  failureThreshold: threshold.describe(
+    'Unhealthy polls in a row (3), or for how long (10m), before an alert; default 1',
+  ),
+  successThreshold: threshold.describe(
+    'Healthy polls in a row (2), or for how long (5m), before a recovery; default 1',
+  ),
   remindEvery: duration
-    .optional()
-    .describe('While still unhealthy, remind (with the mention) at this interval'),
+    .nullable()
+    .describe('While still unhealthy, remind (with the mention) at this interval; null: never'),
   route: z
     .string()
     .min(1)
-    .optional()
     .describe(
       "Name of the Slack route (see routes) that gets this target's messages; default: SLACK_WEBHOOK_URL",
     ),
   maintenance: z
     .array(maintenanceWindow)
-    .optional()
-    .describe('Maintenance windows of this target, in addition to the global ones'),
+    .describe("Maintenance windows of the target, in addition to the file's global ones"),
+};
+type InheritedShape = typeof inherited;
+export type InheritedKey = keyof InheritedShape;
+
+/** What a target gets when neither it nor `defaults:` sets a key, written as in the YAML. */
+const inheritedDefaults: { [K in InheritedKey]: z.input<InheritedShape[K]> } = {
+  mention: [],
+  timeout: '10s',
+  failureThreshold: 1,
+  successThreshold: 1,
+  remindEvery: null,
+  route: DEFAULT_ROUTE,
+  maintenance: [],
+};
+
+const defaults = z
+  .strictObject(
+    Object.fromEntries(
+      Object.entries(inherited).map(([key, schema]) => [
+        key,
+        // prefault: the default is parsed like YAML input, so '10s' becomes 10000 as a written value would.
+        z.prefault(schema as z.ZodType, inheritedDefaults[key as InheritedKey]),
+      ]),
+    ) as { [K in InheritedKey]: z.ZodPrefault<InheritedShape[K]> },
+  )
+  .prefault({})
+  .describe('Values every target gets unless it sets its own');
+export type Inherited = z.output<typeof defaults>;
+
+/** Keys every kind accepts. */
+const common = {
+  name: targetName,
+  ...z.strictObject(inherited).partial().shape,
   dependsOn: z
     .array(targetName)
-    .optional()
+    .default([])
     .describe(
       "Targets this one depends on: while one of them is unhealthy, this target's alerts are held back",
     ),
 };
-
-/** The route of SLACK_WEBHOOK_URL, which every target uses unless it names another. */
-export const DEFAULT_ROUTE = 'default';
 
 const datastreamTarget = z
   .strictObject({
@@ -197,7 +227,14 @@ const pushTarget = z
     }
   });
 
-const target = z.discriminatedUnion('kind', [datastreamTarget, clusterHeartbeatTarget, pushTarget], {
+/** One variant per kind: a new kind adds its variant here, its file in checks/ and its line in the registry. */
+const variants = [datastreamTarget, clusterHeartbeatTarget, pushTarget] as const;
+
+/** Every kind of target, in the order the error messages list them; derived from the variants. */
+export const kinds = variants.map((variant) => variant.shape.kind.value);
+export type Kind = (typeof kinds)[number];
+
+const target = z.discriminatedUnion('kind', variants, {
   error: (issue) =>
     `unknown kind ${JSON.stringify((issue.input as { kind?: unknown } | undefined)?.kind)}; expected ${kinds.join(' | ')}`,
 });
@@ -212,17 +249,7 @@ export const targetsFile = z
       .max(1000)
       .default(DEFAULT_CONCURRENCY)
       .describe('How many targets are checked at the same time'),
-    defaults: z
-      .strictObject({
-        mention: common.mention,
-        timeout: duration.prefault(DEFAULT_TIMEOUT).describe(common.timeout.description ?? ''),
-        failureThreshold: common.failureThreshold,
-        successThreshold: common.successThreshold,
-        remindEvery: common.remindEvery,
-        route: common.route,
-      })
-      .prefault({})
-      .describe('Values every target gets unless it sets its own'),
+    defaults,
     maintenance: z
       .array(maintenanceWindow)
       .default([])
@@ -259,9 +286,9 @@ export const targetsFile = z
       checkRoute(t.route, ['targets', index, 'route']);
     });
     const names = new Set(file.targets.map((t) => t.name));
-    const dependsOn = new Map(file.targets.map((t) => [t.name, t.dependsOn ?? []]));
+    const dependsOn = new Map(file.targets.map((t) => [t.name, t.dependsOn]));
     file.targets.forEach((t, index) => {
-      (t.dependsOn ?? []).forEach((dependency, j) => {
+      t.dependsOn.forEach((dependency, j) => {
         const path = ['targets', index, 'dependsOn', j];
         if (!names.has(dependency))
           ctx.addIssue({ code: 'custom', path, message: `no target named "${dependency}"` });
@@ -285,7 +312,13 @@ export const targetsFile = z
       }
       seen.add(t.name);
     });
-  });
+  })
+  .transform((file) => ({
+    concurrency: file.concurrency,
+    /** Route name → the environment variable holding its webhook URL. */
+    routes: file.routes,
+    targets: file.targets.map((spec) => inherit(spec, file.defaults, file.maintenance)),
+  }));
 
 /** Whether `from` depends on `to`, directly or through others. */
 function reaches(dependsOn: ReadonlyMap<string, readonly string[]>, from: string, to: string): boolean {
@@ -300,37 +333,28 @@ function reaches(dependsOn: ReadonlyMap<string, readonly string[]>, from: string
   return false;
 }
 
-export type TargetsFile = z.infer<typeof targetsFile>;
-type TargetSpec = TargetsFile['targets'][number];
+/** A validated targets file, defaults merged in; `${VAR}`s are expanded later (config/resolve.ts). */
+export type TargetsFile = z.output<typeof targetsFile>;
+type TargetSpec = z.output<typeof target>;
+type MaintenanceWindow = z.output<typeof maintenanceWindow>;
 
-/**
- * A target after `defaults:` are merged in and `${VAR}`s are expanded: what checks, evaluation
- * and messages work with.
- */
+/** A target with `defaults:` merged in: what checks, evaluation and messages work with. */
 export type Target = TargetSpec extends infer T
   ? T extends TargetSpec
-    ? Omit<
-        T,
-        | 'mention'
-        | 'timeout'
-        | 'failureThreshold'
-        | 'successThreshold'
-        | 'remindEvery'
-        | 'route'
-        | 'maintenance'
-        | 'dependsOn'
-      > & {
-        mention: string[];
-        timeout: number;
-        failureThreshold: Threshold;
-        successThreshold: Threshold;
-        /** Milliseconds; null: no reminders. */
-        remindEvery: number | null;
-        route: string;
-        /** The global windows and the target's own. */
-        maintenance: z.infer<typeof maintenanceWindow>[];
-        dependsOn: string[];
-      }
+    ? Omit<T, InheritedKey> & Inherited
     : never
   : never;
 export type TargetOf<K extends Kind> = Extract<Target, { kind: K }>;
+
+/**
+ * A target's own keys win over `defaults:` (an explicit `remindEvery: null` too); its maintenance
+ * windows add to the file's global ones.
+ */
+function inherit(spec: TargetSpec, fileDefaults: Inherited, global: readonly MaintenanceWindow[]): Target {
+  const merged: Record<string, unknown> = { ...spec };
+  for (const key of Object.keys(inherited) as InheritedKey[]) {
+    if (spec[key] === undefined) merged[key] = fileDefaults[key];
+  }
+  merged['maintenance'] = [...global, ...(spec.maintenance ?? fileDefaults.maintenance)];
+  return merged as Target;
+}

@@ -1,15 +1,18 @@
-import type { OutboundMessage } from '../model.ts';
+import type { Notification } from '../model/notification.ts';
 
-/** Delivers one message, or throws {@link DeliveryError}. */
+/**
+ * Delivers notifications to one destination, rendering them in its own format when it sends
+ * (what is stored is what happened, never a rendered message). Throws {@link DeliveryError}.
+ */
 export interface Notifier {
-  /** Where messages go, for logs and reports; never the webhook URL itself. */
+  /** Where messages go, for logs and reports; never a webhook URL or token. */
   readonly destination: string;
-  send(message: OutboundMessage): Promise<void>;
+  send(notification: Notification): Promise<void>;
 }
 
 /**
- * Slack did not take the message. `permanent` means retrying will not help until someone fixes
- * the webhook (revoked, channel archived); the message is kept all the same.
+ * The destination did not take the message. `permanent` means retrying will not help until
+ * someone fixes the destination (webhook revoked, channel archived); the message is kept all the same.
  */
 export class DeliveryError extends Error {
   override readonly name = 'DeliveryError';

@@ -1,4 +1,4 @@
-import { describeNetworkError } from '../network-error.ts';
+import { describeNetworkError } from '../net/network-error.ts';
 
 /**
  * Pings a dead-man's-switch URL (Healthchecks, Better Stack, Uptime Kuma push…) after a poll

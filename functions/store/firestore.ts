@@ -1,16 +1,31 @@
+import { randomUUID } from 'node:crypto';
 import { FieldValue, Timestamp, type DocumentReference, type Firestore } from '@google-cloud/firestore';
 import { DEFAULT_ROUTE, type Kind } from '../config/schema.ts';
-import { randomUUID } from 'node:crypto';
-import type { OutboundMessage, Ping, PushRecord, Streak, TargetStatus } from '../model.ts';
+import type { Notice, Notification } from '../model/notification.ts';
+import type { Ping, PushRecord } from '../model/ping.ts';
+import type { Streak, TargetStatus } from '../model/target-status.ts';
 import { lastField, summarizePings } from './push-records.ts';
-import { RECENT_PINGS, type Changes, type OutboxEntry, type StateStore } from './state-store.ts';
+import {
+  forgottenTargets,
+  newestPings,
+  newOutboxEntries,
+  RECENT_PINGS,
+  writesAnything,
+  type NewOutboxEntry,
+} from './shared.ts';
+import type { Changes, OutboxEntry, StateStore } from './state-store.ts';
 
 /** The board keeps a short detail; the transition keeps the whole one. */
 const BOARD_DETAIL_CHARS = 500;
 
+/**
+ * Stands for "no state confirmed yet" in boards written before 0.2; null since. Read, never written.
+ */
+const LEGACY_UNCONFIRMED = '(unconfirmed)';
+
 interface StoredStatus {
   kind: Kind;
-  state: string;
+  state: string | null;
   healthy: boolean;
   since: Timestamp;
   detail: string;
@@ -21,14 +36,22 @@ interface StoredStatus {
   heldBack?: true;
 }
 
+type StoredNotice = Omit<Notice, 'at' | 'unhealthySince'> & {
+  at: Timestamp;
+  unhealthySince: Timestamp | null;
+};
+
 interface StoredOutbox {
   targets: string[];
   transitionIds: string[];
   /** Absent in entries written before routes existed: the default route. */
   route?: string;
-  text: string;
-  /** Block Kit as JSON: Firestore cannot hold every shape Slack accepts (arrays in arrays). */
-  blocks: string;
+  /** What happened, rendered by the notifier when it sends (since 0.2). */
+  notices?: StoredNotice[];
+  /** Before 0.2, the Slack message itself: its fallback text… */
+  text?: string;
+  /** …and its Block Kit as JSON (Firestore cannot hold arrays in arrays). */
+  blocks?: string;
   createdAt: Timestamp;
   attempts: number;
   lastError: string | null;
@@ -42,8 +65,8 @@ interface StoredOutbox {
  *   name. A steady poll reads this one document and writes nothing, so cost does not grow with
  *   targets × polling rate; the price is a ceiling of roughly a thousand targets (1 MiB document).
  * - `transitions/{id}`: every change ever recorded (from, to, at, detail, notifiedAt).
- * - `outbox/{id}`: a message not yet taken by Slack (one per route per poll, listing its
- *   `transitionIds`), deleted once sent.
+ * - `outbox/{id}`: a message not yet delivered (one per route per poll, listing its
+ *   `transitionIds` and the `notices` to render), deleted once sent.
  * - `status/silences`: ad-hoc silences, `targets: { name: until }`.
  * - `pings/{target}`: a push target's `lastSuccess`, `lastStart`, `lastFailure` and `recent` pings.
  *   A ping is a merge write with an array union, never a transaction, so a burst of pings to one
@@ -89,9 +112,8 @@ export class FirestoreStateStore implements StateStore {
       const snapshot = await tx.get(this.board);
       const stored = (snapshot.get('targets') as Record<string, StoredStatus> | undefined) ?? {};
       const changes = plan(pick(stored, names));
-      const forgotten = forgottenNames(stored, changes);
-      if (changes.statuses.size === 0 && changes.transitions.length === 0 && forgotten.length === 0)
-        return changes;
+      const forgotten = forgottenTargets(Object.keys(stored), changes);
+      if (!writesAnything(changes, forgotten)) return changes;
 
       const targets = Object.fromEntries(
         Object.entries(stored).filter(([name]) => !forgotten.includes(name)),
@@ -103,39 +125,21 @@ export class FirestoreStateStore implements StateStore {
         tx.create(ref, { ...transition, notifiedAt: null });
         return ref.id;
       });
-      for (const { route, message, transitions } of changes.messages) {
-        const covered = transitions.map((i) => changes.transitions[i]).filter((t) => t !== undefined);
-        const entry: StoredOutbox = {
-          targets: [...new Set(covered.map((t) => t.target))],
-          transitionIds: transitions.map((i) => ids[i]).filter((id) => id !== undefined),
-          route,
-          text: message.text,
-          blocks: JSON.stringify(message.blocks),
-          createdAt: Timestamp.fromMillis(Math.max(...covered.map((t) => t.at.getTime()))),
-          attempts: 0,
-          lastError: null,
-          claimedUntil: null,
-        };
-        tx.create(this.outbox.doc(), entry);
-      }
+      for (const entry of newOutboxEntries(changes, ids)) tx.create(this.outbox.doc(), toStoredOutbox(entry));
       return changes;
     });
   }
 
-  async pending(): Promise<OutboxEntry[]> {
+  async undelivered(): Promise<OutboxEntry[]> {
     const snapshot = await this.outbox.orderBy('createdAt').get();
     return snapshot.docs.map((doc) => {
       const data = doc.data() as StoredOutbox;
-      const message: OutboundMessage = {
-        text: data.text,
-        blocks: JSON.parse(data.blocks) as OutboundMessage['blocks'],
-      };
       return {
         id: doc.id,
         targets: data.targets,
         transitionIds: data.transitionIds,
         route: data.route ?? DEFAULT_ROUTE,
-        message,
+        notification: fromStoredNotification(data),
         createdAt: data.createdAt.toDate(),
         attempts: data.attempts,
         lastError: data.lastError,
@@ -216,12 +220,8 @@ export class FirestoreStateStore implements StateStore {
     await this.db.runTransaction(async (tx) => {
       const recent = ((await tx.get(ref)).get('recent') as StoredPing[] | undefined) ?? [];
       // Keep arrival order (oldest first), as array union appends.
-      const newest = recent
-        .map((ping, arrival) => ({ ping, arrival }))
-        .sort((a, b) => b.ping.at.toMillis() - a.ping.at.toMillis() || b.arrival - a.arrival)
-        .slice(0, RECENT_PINGS)
-        .reverse()
-        .map(({ ping }) => ping);
+      // Stored in arrival order (oldest first), as array union appends.
+      const newest = newestPings(recent, (ping) => ping.at.toMillis()).reverse();
       tx.update(ref, { recent: newest });
     });
   }
@@ -255,9 +255,41 @@ function fromStoredPush(data: StoredPushRecord): PushRecord {
   );
 }
 
-function forgottenNames(stored: Record<string, unknown>, changes: Changes): string[] {
-  const keep = changes.allTargets;
-  return keep ? Object.keys(stored).filter((name) => !keep.includes(name)) : [];
+function toStoredOutbox(entry: NewOutboxEntry): StoredOutbox {
+  const { notification, createdAt, ...rest } = entry;
+  return {
+    ...rest,
+    notices: 'notices' in notification ? notification.notices.map(toStoredNotice) : [],
+    createdAt: Timestamp.fromDate(createdAt),
+    claimedUntil: null,
+  };
+}
+
+function toStoredNotice(notice: Notice): StoredNotice {
+  return {
+    ...notice,
+    at: Timestamp.fromDate(notice.at),
+    unhealthySince: notice.unhealthySince ? Timestamp.fromDate(notice.unhealthySince) : null,
+  };
+}
+
+/** Reads both shapes of the outbox: notices (0.2 on) and a Slack message rendered before 0.2. */
+function fromStoredNotification(data: StoredOutbox): Notification {
+  if (data.notices) {
+    return {
+      notices: data.notices.map((n) => ({
+        ...n,
+        at: n.at.toDate(),
+        unhealthySince: n.unhealthySince?.toDate() ?? null,
+      })),
+    };
+  }
+  return {
+    prerendered: {
+      text: data.text ?? '',
+      blocks: JSON.parse(data.blocks ?? '[]') as Record<string, unknown>[],
+    },
+  };
 }
 
 function toStored({ remindedAt, ...status }: TargetStatus): StoredStatus {
@@ -288,6 +320,7 @@ function pick(
       const { remindedAt, ...s } = entry;
       found.set(name, {
         ...s,
+        state: s.state === LEGACY_UNCONFIRMED ? null : s.state,
         since: s.since.toDate(),
         unhealthySince: s.unhealthySince?.toDate() ?? null,
         streak: s.streak ? { ...s.streak, since: s.streak.since.toDate() } : null,

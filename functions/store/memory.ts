@@ -1,11 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import type { Ping, PushRecord, TargetStatus, Transition } from '../model.ts';
+import type { Ping, PushRecord } from '../model/ping.ts';
+import type { TargetStatus } from '../model/target-status.ts';
+import type { Transition } from '../model/transition.ts';
 import { lastField, summarizePings } from './push-records.ts';
-import { RECENT_PINGS, type Changes, type OutboxEntry, type StateStore } from './state-store.ts';
-
-interface StoredEntry extends OutboxEntry {
-  claimedUntil: Date | null;
-}
+import { forgottenTargets, newOutboxEntries, RECENT_PINGS, writesAnything } from './shared.ts';
+import type { Changes, OutboxEntry, StateStore } from './state-store.ts';
 
 /**
  * Keeps everything in this process: for local runs without a Google project, and for unit tests.
@@ -14,7 +13,7 @@ interface StoredEntry extends OutboxEntry {
 export class MemoryStateStore implements StateStore {
   readonly statuses = new Map<string, TargetStatus>();
   readonly transitions: (Transition & { id: string; notifiedAt: Date | null })[] = [];
-  private readonly outbox = new Map<string, StoredEntry>();
+  private readonly outbox = new Map<string, OutboxEntry & { claimedUntil: Date | null }>();
   private readonly pings = new Map<string, PushRecord>();
   private readonly silenced = new Map<string, Date>();
 
@@ -28,45 +27,33 @@ export class MemoryStateStore implements StateStore {
     plan: (previous: ReadonlyMap<string, TargetStatus>) => Changes,
   ): Promise<Changes> {
     const changes = plan(this.pick(names));
-    const keep = changes.allTargets;
-    if (keep) for (const name of this.statuses.keys()) if (!keep.includes(name)) this.statuses.delete(name);
+    const forgotten = forgottenTargets(this.statuses.keys(), changes);
+    if (!writesAnything(changes, forgotten)) return Promise.resolve(changes);
+    for (const name of forgotten) this.statuses.delete(name);
     for (const [name, status] of changes.statuses) this.statuses.set(name, status);
     const ids = changes.transitions.map((transition) => {
       const id = randomUUID();
       this.transitions.push({ ...transition, id, notifiedAt: null });
       return id;
     });
-    for (const { route, message, transitions } of changes.messages) {
+    for (const entry of newOutboxEntries(changes, ids)) {
       const id = randomUUID();
-      const covered = transitions.map((i) => changes.transitions[i]).filter((t) => t !== undefined);
-      this.outbox.set(id, {
-        id,
-        targets: [...new Set(covered.map((t) => t.target))],
-        transitionIds: transitions.map((i) => ids[i]).filter((t) => t !== undefined),
-        route,
-        message,
-        createdAt: new Date(Math.max(...covered.map((t) => t.at.getTime()))),
-        attempts: 0,
-        lastError: null,
-        claimedUntil: null,
-      });
+      this.outbox.set(id, { ...entry, id, claimedUntil: null });
     }
     return Promise.resolve(changes);
   }
 
-  pending(): Promise<OutboxEntry[]> {
-    const entries = [...this.outbox.values()].map(
-      ({ id, targets, transitionIds, route, message, createdAt, attempts, lastError }): OutboxEntry => ({
-        id,
-        targets,
-        transitionIds,
-        route,
-        message,
-        createdAt,
-        attempts,
-        lastError,
-      }),
-    );
+  undelivered(): Promise<OutboxEntry[]> {
+    const entries = [...this.outbox.values()].map((entry): OutboxEntry => ({
+      id: entry.id,
+      targets: entry.targets,
+      transitionIds: entry.transitionIds,
+      route: entry.route,
+      notification: entry.notification,
+      createdAt: entry.createdAt,
+      attempts: entry.attempts,
+      lastError: entry.lastError,
+    }));
     return Promise.resolve(entries.sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime()));
   }
 

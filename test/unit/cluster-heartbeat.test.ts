@@ -2,7 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { clusterHeartbeat, MAX_BODY_BYTES } from '../../functions/checks/cluster-heartbeat.ts';
 import { parseConfig } from '../../functions/config/load.ts';
+import { resolveAll } from '../../functions/config/resolve.ts';
 import type { TargetOf } from '../../functions/config/schema.ts';
+import { googleApis } from '../../functions/runtime/google-apis.ts';
 import { ClusterServer, healthyCluster, pod } from '../support/cluster-server.ts';
 
 let cluster: ClusterServer;
@@ -10,7 +12,7 @@ beforeAll(async () => (cluster = await ClusterServer.start()));
 afterAll(() => cluster.close());
 
 function target(extra = ''): TargetOf<'cluster-heartbeat'> {
-  const { targets } = parseConfig(
+  const config = parseConfig(
     `targets:
   - name: qmonus-prod
     kind: cluster-heartbeat
@@ -19,20 +21,17 @@ function target(extra = ''): TargetOf<'cluster-heartbeat'> {
     components: [APIGW, SCENARIO, SCHEDULE]
 ${extra}`,
     'targets.yaml',
-    { QMONUS_TOKEN: 'tok' },
   );
+  const { targets } = resolveAll(config, config.targets, { QMONUS_TOKEN: 'tok' });
   return targets[0] as TargetOf<'cluster-heartbeat'>;
 }
 
 function check(t = target()) {
-  return clusterHeartbeat(t, {
-    signal: AbortSignal.timeout(t.timeout),
-    datastream: () => {
-      throw new Error('not used');
-    },
-    pushRecord: () => Promise.resolve(undefined),
-    now: new Date(),
-  });
+  return clusterHeartbeat.check(
+    t,
+    { signal: AbortSignal.timeout(t.timeout), now: new Date(), google: googleApis({}) },
+    undefined,
+  );
 }
 
 describe('the cluster-heartbeat check', () => {

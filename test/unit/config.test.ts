@@ -2,12 +2,20 @@ import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../functions/config/errors.ts';
 import { loadConfig, parseConfig } from '../../functions/config/load.ts';
+import { resolveAll, resolveOnly } from '../../functions/config/resolve.ts';
+import { kinds } from '../../functions/config/schema.ts';
 
 const env = { GOOGLE_CLOUD_PROJECT: 'acme-data', QMONUS_TOKEN: 's3cret-token' };
 
+/** The file as a poll of every target sees it: validated, defaults merged, the environment resolved. */
+function load(yaml: string, environment: NodeJS.ProcessEnv = env) {
+  const config = parseConfig(yaml, 'targets.yaml');
+  return { concurrency: config.concurrency, ...resolveAll(config, config.targets, environment) };
+}
+
 function errorOf(yaml: string, environment: NodeJS.ProcessEnv = env): string {
   try {
-    parseConfig(yaml, 'targets.yaml', environment);
+    load(yaml, environment);
   } catch (error) {
     expect(error).toBeInstanceOf(ConfigError);
     return (error as Error).message;
@@ -17,7 +25,7 @@ function errorOf(yaml: string, environment: NodeJS.ProcessEnv = env): string {
 
 describe('the targets file', () => {
   it('ships an example that parses, so a broken shipped config fails CI', async () => {
-    const config = await loadConfig('config/targets.yaml', {});
+    const config = await loadConfig('config/targets.yaml');
     expect(config.targets.map((t) => `${t.name}:${t.kind}`)).toEqual([
       'orders-stream:datastream',
       'qmonus-prod:cluster-heartbeat',
@@ -32,14 +40,13 @@ describe('the targets file', () => {
   });
 
   it('fills in defaults: timeout, mention, allowed states and pod rules', () => {
-    const { concurrency, targets } = parseConfig(
+    const { concurrency, targets } = load(
       `
 defaults: { mention: "<!subteam^S1>" }
 targets:
   - { name: s, kind: datastream, location: asia-northeast1, stream: orders }
   - { name: c, kind: cluster-heartbeat, url: "https://x.example/heartbeat?cluster=true", pod: { database: [true, false] } }
 `,
-      'targets.yaml',
       env,
     );
     expect(concurrency).toBe(64);
@@ -58,7 +65,7 @@ targets:
   });
 
   it('lets a target override the defaults', () => {
-    const { targets } = parseConfig(
+    const { targets } = load(
       `
 defaults: { mention: "<!subteam^S1>", timeout: 10s }
 targets:
@@ -69,7 +76,6 @@ targets:
     timeout: 500ms
     allowedStates: [RUNNING]
 `,
-      'targets.yaml',
       {},
     );
     expect(targets[0]).toMatchObject({
@@ -86,9 +92,8 @@ targets:
     [3, 3000],
     [0.5, 500],
   ])('reads the duration %j as %i ms', (timeout, millis) => {
-    const { targets } = parseConfig(
+    const { targets } = load(
       `targets: [{ name: s, kind: datastream, stream: projects/p/locations/l/streams/s, timeout: ${JSON.stringify(timeout)} }]`,
-      'targets.yaml',
       {},
     );
     expect(targets[0]?.timeout).toBe(millis);
@@ -98,32 +103,109 @@ targets:
     [3, { count: 3 }],
     ['10m', { forMs: 600_000 }],
   ])('reads failureThreshold %j as %j', (threshold, expected) => {
-    const { targets } = parseConfig(
+    const { targets } = load(
       `targets: [{ name: s, kind: datastream, stream: projects/p/locations/l/streams/s, failureThreshold: ${JSON.stringify(threshold)} }]`,
-      'targets.yaml',
       {},
     );
     expect(targets[0]?.failureThreshold).toEqual(expected);
     expect(targets[0]?.successThreshold).toEqual({ count: 1 });
   });
 
-  it('expands ${VAR} in header values from the environment', () => {
-    const { targets } = parseConfig(
-      `targets: [{ name: c, kind: cluster-heartbeat, url: "https://x/h", headers: { Authorization: "Bearer \${QMONUS_TOKEN}" } }]`,
+  it('gives every inherited key its default when neither the target nor defaults set it', () => {
+    const { targets } = load(
+      `targets: [{ name: s, kind: datastream, stream: projects/p/locations/l/streams/s }]`,
+    );
+    expect(targets[0]).toMatchObject({
+      mention: [],
+      timeout: 10_000,
+      failureThreshold: { count: 1 },
+      successThreshold: { count: 1 },
+      remindEvery: null,
+      route: 'default',
+      maintenance: [],
+      dependsOn: [],
+    });
+  });
+
+  it('inherits every key of defaults, and lets a target turn reminders off with null', () => {
+    const { targets } = load(
+      `
+routes: { data: SLACK_WEBHOOK_DATA }
+defaults:
+  mention: "<!subteam^S1>"
+  timeout: 3s
+  failureThreshold: 3
+  successThreshold: 5m
+  remindEvery: 4h
+  route: data
+  maintenance: [{ schedule: "0 2 * * SUN", duration: 2h }]
+targets:
+  - { name: a, kind: datastream, stream: projects/p/locations/l/streams/a }
+  - { name: b, kind: datastream, stream: projects/p/locations/l/streams/b, remindEvery: null, maintenance: [] }
+`,
+      { SLACK_WEBHOOK_DATA: 'https://hooks.example/data' },
+    );
+    expect(targets[0]).toMatchObject({
+      mention: ['<!subteam^S1>'],
+      timeout: 3000,
+      failureThreshold: { count: 3 },
+      successThreshold: { forMs: 300_000 },
+      remindEvery: 14_400_000,
+      route: 'data',
+      maintenance: [{ schedule: '0 2 * * SUN', duration: 7_200_000, timezone: 'Etc/UTC' }],
+    });
+    expect(targets[1]).toMatchObject({ remindEvery: null, maintenance: [] });
+  });
+
+  it("adds the global maintenance windows to a target's own", () => {
+    const { targets } = load(`
+maintenance: [{ schedule: "0 2 * * SUN", duration: 2h }]
+targets:
+  - name: a
+    kind: datastream
+    stream: projects/p/locations/l/streams/a
+    maintenance: [{ schedule: "0 3 * * MON", duration: 1h, timezone: Asia/Tokyo }]
+`);
+    expect(targets[0]?.maintenance.map((w) => w.schedule)).toEqual(['0 2 * * SUN', '0 3 * * MON']);
+  });
+
+  it('lists every kind of the schema in the unknown-kind error', () => {
+    expect(kinds).toEqual(['datastream', 'cluster-heartbeat', 'push']);
+    expect(errorOf(`targets: [{ name: a, kind: cloudsql }]`)).toContain(`expected ${kinds.join(' | ')}`);
+  });
+
+  it('resolves, for a ping, only its own target: a variable another target needs is not asked for', () => {
+    const config = parseConfig(
+      `
+routes: { ops: SLACK_WEBHOOK_OPS }
+targets:
+  - { name: c, kind: cluster-heartbeat, url: "https://x/h", headers: { Authorization: "Bearer \${QMONUS_TOKEN}" }, route: ops }
+  - { name: backup, kind: push, every: 1d }
+`,
       'targets.yaml',
+    );
+    const backup = config.targets.filter((t) => t.name === 'backup');
+    expect(resolveOnly(config, backup, {})).toEqual({ targets: backup, routes: {} });
+    expect(() => resolveAll(config, config.targets, {})).toThrow(
+      /headers.Authorization: environment variable QMONUS_TOKEN is not set \(line 4\)\nroutes.ops: environment variable SLACK_WEBHOOK_OPS is not set \(line 2\)/,
+    );
+  });
+
+  it('expands ${VAR} in header values from the environment', () => {
+    const { targets } = load(
+      `targets: [{ name: c, kind: cluster-heartbeat, url: "https://x/h", headers: { Authorization: "Bearer \${QMONUS_TOKEN}" } }]`,
       env,
     );
     expect(targets[0]).toMatchObject({ headers: { Authorization: 'Bearer s3cret-token' } });
   });
 
   it('accepts components as a list or as minimum pod counts', () => {
-    const { targets } = parseConfig(
+    const { targets } = load(
       `
 targets:
   - { name: a, kind: cluster-heartbeat, url: "https://x/h", components: [APIGW, SCENARIO] }
   - { name: b, kind: cluster-heartbeat, url: "https://x/h", components: { APIGW: 2 } }
 `,
-      'targets.yaml',
       {},
     );
     expect(targets.map((t) => (t.kind === 'cluster-heartbeat' ? t.components : null))).toEqual([
@@ -145,7 +227,7 @@ targets:
   - name: c
     kind: nonsense
 `,
-      'targets[2].kind: unknown kind "nonsense" (line 9); expected datastream | cluster-heartbeat',
+      'targets[2].kind: unknown kind "nonsense" (line 9); expected datastream | cluster-heartbeat | push',
     ],
     [
       'an unknown key, named',
@@ -206,9 +288,15 @@ targets:
       `routes:\n  data: SLACK_WEBHOOK_NOT_SET\ntargets: []`,
       'routes.data: environment variable SLACK_WEBHOOK_NOT_SET is not set (line 2)',
     ],
-    ['broken YAML', `targets:\n  - name: a\n   kind: [`, '(root): YAML syntax:'],
   ])('rejects %s', (_, yaml, expected) => {
-    expect(errorOf(yaml)).toContain(expected);
+    // Whole lines: a message that grew or lost a part (a kind missing from the list) fails.
+    expect(errorOf(yaml).replace('invalid targets file targets.yaml: ', '').split('\n')).toContain(expected);
+  });
+
+  it('rejects broken YAML with its line', () => {
+    expect(errorOf(`targets:\n  - name: a\n   kind: [`)).toMatch(
+      /^invalid targets file targets.yaml: \(root\): YAML syntax: .+ \(line \d\)/,
+    );
   });
 
   it('rejects a stream without a project when GOOGLE_CLOUD_PROJECT is not set', () => {
@@ -218,7 +306,7 @@ targets:
   });
 
   it('names the file when it cannot be read', async () => {
-    await expect(loadConfig('config/no-such-file.yaml', {})).rejects.toThrow(
+    await expect(loadConfig('config/no-such-file.yaml')).rejects.toThrow(
       /invalid targets file config\/no-such-file.yaml: \(root\): cannot read the file: ENOENT/,
     );
   });

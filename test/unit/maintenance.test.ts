@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../functions/config/load.ts';
-import { maintenanceUntil } from '../../functions/maintenance.ts';
+import { maintenanceUntil } from '../../functions/alerting/maintenance.ts';
 
 function windowsOf(yaml: string) {
-  const { targets } = parseConfig(yaml, 'targets.yaml', {});
+  const { targets } = parseConfig(yaml, 'targets.yaml');
   return targets[0]?.maintenance ?? [];
 }
 

@@ -2,11 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { judgePush, nextDue } from '../../functions/checks/push.ts';
 import { parseConfig } from '../../functions/config/load.ts';
 import type { TargetOf } from '../../functions/config/schema.ts';
-import type { Ping, PingKind, PushRecord } from '../../functions/model.ts';
+import type { Ping, PingKind, PushRecord } from '../../functions/model/ping.ts';
 import { summarizePings } from '../../functions/store/push-records.ts';
 
 function target(yaml: string): TargetOf<'push'> {
-  const { targets } = parseConfig(`targets:\n  - name: job\n    kind: push\n${yaml}`, 'targets.yaml', {});
+  const { targets } = parseConfig(`targets:\n  - name: job\n    kind: push\n${yaml}`, 'targets.yaml');
   return targets[0] as TargetOf<'push'>;
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readSettings } from '../../functions/settings.ts';
+import { readSettings } from '../../functions/runtime/settings.ts';
 
 describe('the environment contract', () => {
   it('has the documented defaults', () => {
@@ -12,7 +12,6 @@ describe('the environment contract', () => {
       project: undefined,
       firestoreDatabase: undefined,
       collectionPrefix: '',
-      datastreamApiUrl: undefined,
       watchdogUrl: undefined,
       pingKey: undefined,
     });

@@ -1,5 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { PingKind } from './model.ts';
+import type { PingKind } from '../model/ping.ts';
 
 /** A ping as the URL says it: `/<key>/<target>[/start|/fail|/<exit code>]`, plus Tianji's query. */
 export interface PingRequest {

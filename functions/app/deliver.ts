@@ -1,14 +1,14 @@
-import type { Logger } from './log.ts';
-import { DeliveryError, type Notifier } from './notify/notifier.ts';
-import type { OutboxEntry, StateStore } from './store/state-store.ts';
+import { DeliveryError, type Notifier } from '../notify/notifier.ts';
+import type { Logger } from '../runtime/log.ts';
+import type { OutboxEntry, StateStore } from '../store/state-store.ts';
 
-/** Longer than one Slack request may take, so a lease only expires when its poll died. */
+/** Longer than one delivery may take, so a lease only expires when its poll died. */
 const LEASE_MS = 60_000;
 
 export interface DeliveryResult {
   sent: number;
-  /** Still waiting after this poll: failed now, or held back behind an older failed message. */
-  pending: number;
+  /** Still in the outbox after this poll: failed now, or waiting behind an older failed message. */
+  undelivered: number;
   /** Why messages failed, one line each, for the report's error. */
   failures: string[];
 }
@@ -25,14 +25,14 @@ export async function deliverOutbox(
   clock: () => Date,
   log: Logger,
 ): Promise<DeliveryResult> {
-  const result: DeliveryResult = { sent: 0, pending: 0, failures: [] };
+  const result: DeliveryResult = { sent: 0, undelivered: 0, failures: [] };
   // Targets with an undelivered message: their later messages wait, so order is kept.
   const blocked = new Set<string>();
   const hold = (entry: OutboxEntry) => {
     for (const target of entry.targets) blocked.add(target);
-    result.pending++;
+    result.undelivered++;
   };
-  for (const entry of await store.pending()) {
+  for (const entry of await store.undelivered()) {
     const names = entry.targets.join(', ');
     if (entry.targets.some((target) => blocked.has(target))) {
       hold(entry);
@@ -40,7 +40,8 @@ export async function deliverOutbox(
     }
     const notifier = notifierFor(entry.route);
     if (!notifier) {
-      // Its route was removed from the targets file: keep it until the route is back.
+      // Its route was removed from the targets file (or, for a ping, its webhook is not in this
+      // function's environment): keep it for a poll that has the route.
       hold(entry);
       result.failures.push(`notification for ${names} not delivered: route "${entry.route}" is not defined`);
       continue;
@@ -48,7 +49,7 @@ export async function deliverOutbox(
     const now = clock();
     if (!(await store.claim(entry.id, now, new Date(now.getTime() + LEASE_MS)))) continue;
     try {
-      await notifier.send(entry.message);
+      await notifier.send(entry.notification);
     } catch (error) {
       if (!(error instanceof DeliveryError)) throw error;
       await store.release(entry.id, error.message);
@@ -63,8 +64,8 @@ export async function deliverOutbox(
       });
       continue;
     }
-    // Slack has it now; if this write fails the lease expires and a later poll sends it again,
-    // the one duplicate an incoming webhook (which has no idempotency key) cannot rule out.
+    // The destination has it now; if this write fails the lease expires and a later poll sends it
+    // again, the one duplicate an incoming webhook (which has no idempotency key) cannot rule out.
     await store.markSent(entry, clock());
     result.sent++;
   }

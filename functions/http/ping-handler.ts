@@ -1,5 +1,6 @@
 import type { HttpFunction } from '@google-cloud/functions-framework';
-import { recordPing, type PingDependencies } from './ping.ts';
+import type { Dependencies } from '../app/dependencies.ts';
+import { recordPing } from '../app/ping.ts';
 import { capMessage, parsePing, sameKey } from './ping-request.ts';
 
 const METHODS = new Set(['GET', 'HEAD', 'POST']);
@@ -8,7 +9,7 @@ const METHODS = new Set(['GET', 'HEAD', 'POST']);
  * The public `ping` function: `/<ping-key>/<target>[/start|/fail|/<exit code>]`. A wrong key and
  * an unknown target get the same 404, so the answer tells nothing about which was wrong.
  */
-export function createPingHandler(deps: PingDependencies, pingKey: string | undefined): HttpFunction {
+export function createPingHandler(deps: Dependencies, pingKey: string | undefined): HttpFunction {
   return async (req, res) => {
     if (!METHODS.has(req.method)) {
       res.status(405).set('allow', 'GET, HEAD, POST').type('text/plain').send('method not allowed\n');
@@ -27,7 +28,9 @@ export function createPingHandler(deps: PingDependencies, pingKey: string | unde
     const raw = (req as { rawBody?: Buffer }).rawBody;
     const body = req.method === 'POST' && raw ? capMessage(raw.toString('utf8')) : '';
     try {
-      const outcome = await recordPing(deps, request, body);
+      const { target, kind, exitCode, value } = request;
+      const message = body.trim() || request.msg;
+      const outcome = await recordPing(deps, { target, kind, exitCode, value, message });
       if (outcome === 'unknown-target') res.status(404).type('text/plain').send('not found\n');
       else res.status(200).type('text/plain').send('OK\n');
     } catch (error) {

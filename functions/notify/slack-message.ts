@@ -1,5 +1,8 @@
 import { formatDuration } from '../config/duration.ts';
-import type { OutboundMessage, Transition } from '../model.ts';
+import type { Notice, Notification, PrerenderedSlackMessage } from '../model/notification.ts';
+
+/** A Slack message: Block Kit blocks and the plain-text fallback. */
+export type SlackMessage = PrerenderedSlackMessage;
 
 /** Slack rejects a section text over 3000 characters; leave room for the code fence. */
 const MAX_DETAIL = 2800;
@@ -21,17 +24,13 @@ function codeBlock(detail: string): string {
   return '```' + escapeSlack(clipped).replace(/```/g, "'''") + '```';
 }
 
-type Subject = { mention: readonly string[]; allowedStates: readonly string[]; link?: string };
-
 /** ` · <url|Open in the Cloud console>`, or nothing. */
-function linkText(subject: Subject): string {
-  return subject.link ? ` · <${subject.link}|Open in the Cloud console>` : '';
+function linkText(notice: Notice): string {
+  return notice.consoleUrl ? ` · <${notice.consoleUrl}|Open in the Cloud console>` : '';
 }
-/** One transition to tell, with the dependents whose own alerts wait behind it (`dependsOn`). */
-type Item = { transition: Transition; target: Subject; dependents?: readonly string[] };
 
 /** "3 dependent targets also failing: a, b, c", or nothing. */
-function dependentsLine(dependents: readonly string[] = []): string {
+function dependentsLine(dependents: readonly string[]): string {
   if (dependents.length === 0) return '';
   const names = dependents.slice(0, 20).map(escapeSlack).join(', ');
   const more = dependents.length > 20 ? `, …${dependents.length - 20} more` : '';
@@ -47,42 +46,40 @@ interface Told {
   alert: boolean;
 }
 
-function tell(transition: Transition, target: Subject): Told {
-  const name = escapeSlack(transition.target);
-  const to = escapeSlack(transition.to);
-  const from = transition.from === null ? null : escapeSlack(transition.from);
-  const detail = transition.detail.trim();
-  if (transition.toHealthy) {
-    const spell = transition.unhealthySince
-      ? `, unhealthy for ${formatDuration(transition.at.getTime() - transition.unhealthySince.getTime())}`
+function tell(notice: Notice): Told {
+  const name = escapeSlack(notice.target);
+  const to = escapeSlack(notice.to);
+  const from = notice.from === null ? null : escapeSlack(notice.from);
+  const detail = notice.detail.trim();
+  if (notice.toHealthy) {
+    const spell = notice.unhealthySince
+      ? `, unhealthy for ${formatDuration(notice.at.getTime() - notice.unhealthySince.getTime())}`
       : '';
     return {
-      headline: `:large_green_circle: *${name}* (${transition.kind}) recovered: *${to}* (was ${from ?? 'unknown'}${spell})`,
+      headline: `:large_green_circle: *${name}* (${notice.kind}) recovered: *${to}* (was ${from ?? 'unknown'}${spell})`,
       detail,
-      context: `Recovered ${slackDate(transition.at)}`,
+      context: `Recovered ${slackDate(notice.at)}`,
       alert: false,
     };
   }
-  const spell = transition.unhealthySince
-    ? `unhealthy for ${formatDuration(transition.at.getTime() - transition.unhealthySince.getTime())}`
+  const spell = notice.unhealthySince
+    ? `unhealthy for ${formatDuration(notice.at.getTime() - notice.unhealthySince.getTime())}`
     : 'still unhealthy';
-  const change = transition.reminder
-    ? `is still *${to}*, ${spell} (reminder)`
-    : transition.afterSilence
-      ? `is still *${to}* (its alert was held back by a silence, a maintenance window or a dependency), ${spell}`
-      : from === null
-        ? `is *${to}*`
-        : `changed *${from}* → *${to}*`;
-  const since = transition.unhealthySince ?? transition.at;
+  const change = {
+    reminder: `is still *${to}*, ${spell} (reminder)`,
+    'hold-ended': `is still *${to}* (its alert was held back by a silence, a maintenance window or a dependency), ${spell}`,
+    change: from === null ? `is *${to}*` : `changed *${from}* → *${to}*`,
+  }[notice.cause];
+  const since = notice.unhealthySince ?? notice.at;
   // Observed against allowed: says at a glance why this state counts as unhealthy.
-  const allowed = `Allowed: ${target.allowedStates.map(escapeSlack).join(', ')}`;
+  const allowed = `Allowed: ${notice.allowedStates.map(escapeSlack).join(', ')}`;
   return {
-    headline: `:red_circle: *${name}* (${transition.kind}) ${change}`,
+    headline: `:red_circle: *${name}* (${notice.kind}) ${change}`,
     detail,
     context:
-      since.getTime() === transition.at.getTime()
+      since.getTime() === notice.at.getTime()
         ? `${allowed} · unhealthy since ${slackDate(since)}`
-        : `${allowed} · unhealthy since ${slackDate(since)} · changed ${slackDate(transition.at)}`,
+        : `${allowed} · unhealthy since ${slackDate(since)} · changed ${slackDate(notice.at)}`,
     alert: true,
   };
 }
@@ -91,18 +88,24 @@ const plain = (mrkdwn: string) => mrkdwn.replace(/:[a-z_]+: /, '').replace(/\*/g
 const firstLine = (detail: string, max: number) => escapeSlack(detail.split('\n')[0] ?? '').slice(0, max);
 
 /**
- * The Slack message for one transition. An alert puts the target's mentions first (raw Slack
+ * The Slack message of a notification: as stored, when it was rendered before 0.2; else one
+ * notice on its own, or several grouped.
+ */
+export function slackMessage(notification: Notification): SlackMessage {
+  if ('prerendered' in notification) return notification.prerendered;
+  const [only, ...others] = notification.notices;
+  return only && others.length === 0 ? singleMessage(only) : groupedMessage(notification.notices);
+}
+
+/**
+ * The Slack message for one notice. An alert puts the target's mentions first (raw Slack
  * syntax, not escaped: that is what makes them ping); a recovery names the state it recovered to
  * and how long the target was unhealthy, and pings no one.
  */
-export function buildMessage(
-  transition: Transition,
-  target: Subject,
-  dependents?: readonly string[],
-): OutboundMessage {
-  const told = tell(transition, target);
-  told.context += dependentsLine(dependents) + linkText(target);
-  const mentions = told.alert && target.mention.length > 0 ? `${target.mention.join(' ')} ` : '';
+export function singleMessage(notice: Notice): SlackMessage {
+  const told = tell(notice);
+  told.context += dependentsLine(notice.dependents) + linkText(notice);
+  const mentions = told.alert && notice.mention.length > 0 ? `${notice.mention.join(' ')} ` : '';
   const headline = `${mentions}${told.headline}`;
   const blocks: Record<string, unknown>[] = [{ type: 'section', text: { type: 'mrkdwn', text: headline } }];
   if (told.detail) blocks.push({ type: 'section', text: { type: 'mrkdwn', text: codeBlock(told.detail) } });
@@ -117,19 +120,16 @@ export const MAX_GROUPED = 20;
 const GROUPED_DETAIL = 500;
 
 /**
- * One message for all the transitions of a poll that go to one route: each mention once, at the
- * top; every transition with its detail, the first {@link MAX_GROUPED} in full and the rest by name.
+ * One message for all the notices of a poll that go to one route: each mention once, at the
+ * top; every notice with its detail, the first {@link MAX_GROUPED} in full and the rest by name.
  */
-export function buildMessages(items: readonly Item[]): OutboundMessage {
-  const [only] = items;
-  if (only && items.length === 1) return buildMessage(only.transition, only.target, only.dependents);
-
-  const told = items.map(({ transition, target, dependents }) => {
-    const t = tell(transition, target);
-    return { ...t, headline: `${t.headline}${dependentsLine(dependents)}${linkText(target)}`, target };
+export function groupedMessage(items: readonly Notice[]): SlackMessage {
+  const told = items.map((notice) => {
+    const t = tell(notice);
+    return { ...t, headline: `${t.headline}${dependentsLine(notice.dependents)}${linkText(notice)}`, notice };
   });
   const alerts = told.filter((t) => t.alert).length;
-  const mentions = [...new Set(told.filter((t) => t.alert).flatMap((t) => t.target.mention))];
+  const mentions = [...new Set(told.filter((t) => t.alert).flatMap((t) => t.notice.mention))];
   const icon = alerts > 0 ? ':rotating_light:' : ':large_green_circle:';
   const summary =
     `${mentions.length > 0 ? `${mentions.join(' ')} ` : ''}${icon} *${items.length} targets*: ` +
@@ -143,7 +143,7 @@ export function buildMessages(items: readonly Item[]): OutboundMessage {
       text: { type: 'mrkdwn', text: detail ? `${t.headline}\n${codeBlock(detail)}` : t.headline },
     });
   }
-  const rest = items.slice(MAX_GROUPED).map((i) => escapeSlack(i.transition.target));
+  const rest = items.slice(MAX_GROUPED).map((i) => escapeSlack(i.target));
   if (rest.length > 0) {
     blocks.push({
       type: 'context',

@@ -1,4 +1,4 @@
-import { formatDuration } from './config/duration.ts';
+import { formatDuration } from '../config/duration.ts';
 
 const KNOWN_CODES: Record<string, string> = {
   ECONNREFUSED: 'connection refused',

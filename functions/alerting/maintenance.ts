@@ -1,5 +1,5 @@
 import { Cron } from 'croner';
-import type { Target } from './config/schema.ts';
+import type { Target } from '../config/schema.ts';
 
 export type MaintenanceWindow = Target['maintenance'][number];
 

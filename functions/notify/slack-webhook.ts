@@ -1,13 +1,13 @@
 import { IncomingWebhook, IncomingWebhookHTTPError, type FetchFunction } from '@slack/webhook';
-import type { Logger } from '../log.ts';
-import type { OutboundMessage } from '../model.ts';
-import { describeNetworkError } from '../network-error.ts';
+import type { Notification } from '../model/notification.ts';
+import { describeNetworkError } from '../net/network-error.ts';
 import { DeliveryError, type Notifier } from './notifier.ts';
+import { slackMessage, type SlackMessage } from './slack-message.ts';
 
 /** Slack's answers that no retry will fix: https://api.slack.com/messaging/webhooks#handling_errors */
 const PERMANENT_STATUSES = new Set([400, 403, 404, 410]);
 
-export interface SlackNotifierOptions {
+export interface SlackWebhookOptions {
   /** Per request. */
   timeoutMs?: number;
   /**
@@ -19,22 +19,26 @@ export interface SlackNotifierOptions {
   sleep?: (ms: number) => Promise<void>;
 }
 
-/** Sends through a Slack incoming webhook. The URL is a secret: it appears in no error or log. */
-export class SlackNotifier implements Notifier {
+/**
+ * Sends through a Slack incoming webhook, rendering Block Kit at send time. The URL is a secret:
+ * it appears in no error or log.
+ */
+export class SlackWebhookNotifier implements Notifier {
   readonly destination = 'slack';
   private readonly url: string;
   private readonly timeoutMs: number;
   private readonly maxRetryAfterMs: number;
   private readonly sleep: (ms: number) => Promise<void>;
 
-  constructor(url: string, options: SlackNotifierOptions = {}) {
+  constructor(url: string, options: SlackWebhookOptions = {}) {
     this.url = url;
     this.timeoutMs = options.timeoutMs ?? 10_000;
     this.maxRetryAfterMs = options.maxRetryAfterMs ?? 30_000;
     this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
   }
 
-  async send(message: OutboundMessage): Promise<void> {
+  async send(notification: Notification): Promise<void> {
+    const message = slackMessage(notification);
     const first = await this.attempt(message);
     if (first === null) return;
     // Rate limited: Slack says when to come back. Once, and only if that fits in this poll.
@@ -49,7 +53,7 @@ export class SlackNotifier implements Notifier {
 
   /** Null when Slack took the message. */
   private async attempt(
-    message: OutboundMessage,
+    message: SlackMessage,
   ): Promise<{ error: DeliveryError; retryAfterMs: number | null } | null> {
     const seen: { retryAfter: string | null } = { retryAfter: null };
     // The client keeps response headers to itself; Retry-After is read on the way through.
@@ -81,22 +85,5 @@ export class SlackNotifier implements Notifier {
         retryAfterMs: null,
       };
     }
-  }
-}
-
-/** Without SLACK_WEBHOOK_URL: messages are logged, which counts as delivered. */
-export class LogNotifier implements Notifier {
-  readonly destination = 'log';
-  private readonly log: Logger;
-
-  constructor(log: Logger) {
-    this.log = log;
-  }
-
-  send(message: OutboundMessage): Promise<void> {
-    this.log('NOTICE', `notification (SLACK_WEBHOOK_URL is not set): ${message.text}`, {
-      slackMessage: message,
-    });
-    return Promise.resolve();
   }
 }

@@ -14,7 +14,6 @@ export interface Settings {
   firestoreDatabase: string | undefined;
   /** Put in front of every collection name, so several pollers can share a database. */
   collectionPrefix: string;
-  datastreamApiUrl: string | undefined;
   /** A secret (anyone holding it can ping): called after each successful full poll, never logged. */
   watchdogUrl: string | undefined;
   /** The secret path prefix of the `ping` function. */
@@ -53,7 +52,6 @@ export function readSettings(env: NodeJS.ProcessEnv): Settings {
     project,
     firestoreDatabase: value('FIRESTORE_DATABASE'),
     collectionPrefix,
-    datastreamApiUrl: value('DATASTREAM_API_URL'),
     watchdogUrl: secretUrl(value, 'WATCHDOG_URL'),
     pingKey: readPingKey(value('PING_KEY')),
   };

@@ -1,6 +1,8 @@
 import { Firestore } from '@google-cloud/firestore';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { TargetStatus, Transition } from '../../functions/model.ts';
+import type { Notice } from '../../functions/model/notification.ts';
+import type { TargetStatus } from '../../functions/model/target-status.ts';
+import type { Transition } from '../../functions/model/transition.ts';
 import { FirestoreStateStore } from '../../functions/store/firestore.ts';
 import { MemoryStateStore } from '../../functions/store/memory.ts';
 import type { StateStore } from '../../functions/store/state-store.ts';
@@ -41,9 +43,24 @@ const transition = (target: string): Transition => ({
   at,
   detail: 'd',
   unhealthySince: at,
-  notify: true,
+  cause: 'change',
+  message: 'send',
 });
-const message = { text: 'alert', blocks: [{ type: 'context', elements: [{ type: 'mrkdwn', text: 'x' }] }] };
+const notice = (target: string): Notice => ({
+  target,
+  kind: 'datastream',
+  cause: 'change',
+  from: 'RUNNING',
+  to: 'FAILED',
+  toHealthy: false,
+  at,
+  detail: 'd',
+  unhealthySince: at,
+  mention: ['<!subteam^S1>'],
+  allowedStates: ['RUNNING'],
+  consoleUrl: null,
+  dependents: [],
+});
 
 describe.each(stores)('the %s state store', (_, makeStore) => {
   it('stores states under any valid target name, dots included, and reads back only those asked for', async () => {
@@ -61,7 +78,7 @@ describe.each(stores)('the %s state store', (_, makeStore) => {
     expect(read.get('orders.v2')).toEqual(status);
   });
 
-  it('queues one message for several transitions, leases it to one sender, and forgets it once sent', async () => {
+  it('queues one message for several transitions, as notices, leases it to one sender, and forgets it once sent', async () => {
     const store = makeStore();
     await store.record(['a', 'b'], () => ({
       statuses: new Map([
@@ -69,14 +86,15 @@ describe.each(stores)('the %s state store', (_, makeStore) => {
         ['b', status],
       ]),
       transitions: [transition('a'), transition('b')],
-      messages: [{ route: 'default', message, transitions: [0, 1] }],
+      messages: [{ route: 'default', transitions: [0, 1], notices: [notice('a'), notice('b')] }],
     }));
-    const [entry, ...others] = await store.pending();
+    const [entry, ...others] = await store.undelivered();
     expect(others).toEqual([]);
     expect(entry).toMatchObject({
       targets: ['a', 'b'],
       route: 'default',
-      message,
+      notification: { notices: [notice('a'), notice('b')] },
+      createdAt: at,
       attempts: 0,
       lastError: null,
     });
@@ -88,7 +106,7 @@ describe.each(stores)('the %s state store', (_, makeStore) => {
     expect(await store.claim(id, at, lease)).toBe(false);
 
     await store.release(id, 'Slack answered HTTP 500');
-    expect(await store.pending()).toEqual([
+    expect(await store.undelivered()).toEqual([
       expect.objectContaining({ id, attempts: 1, lastError: 'Slack answered HTTP 500' }),
     ]);
     expect(await store.claim(id, at, lease)).toBe(true);
@@ -98,7 +116,7 @@ describe.each(stores)('the %s state store', (_, makeStore) => {
     );
 
     if (entry) await store.markSent(entry, at);
-    expect(await store.pending()).toEqual([]);
+    expect(await store.undelivered()).toEqual([]);
     expect(await store.claim(id, at, lease)).toBe(false);
   });
 
@@ -110,10 +128,10 @@ describe.each(stores)('the %s state store', (_, makeStore) => {
         : {
             statuses: new Map([['a', status]]),
             transitions: [transition('a')],
-            messages: [{ route: 'default', message, transitions: [0] }],
+            messages: [{ route: 'default', transitions: [0], notices: [notice('a')] }],
           };
     await Promise.all([store.record(['a'], plan), store.record(['a'], plan), store.record(['a'], plan)]);
-    expect(await store.pending()).toHaveLength(1);
+    expect(await store.undelivered()).toHaveLength(1);
   });
 
   it('forgets targets removed from the file on a full poll, and only then', async () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { applySilence, decide, UNCONFIRMED, type Decision } from '../../functions/evaluate.ts';
-import type { TargetStatus } from '../../functions/model.ts';
+import { decide, type Decision } from '../../functions/alerting/decide.ts';
+import { applyHold } from '../../functions/alerting/hold.ts';
+import type { TargetStatus } from '../../functions/model/target-status.ts';
 
 const stream = {
   name: 'orders-stream',
@@ -22,13 +23,13 @@ describe('the change rules', () => {
     };
 
     const first = step('RUNNING', 0);
-    expect(first.transition).toMatchObject({ from: null, to: 'RUNNING', notify: false });
+    expect(first.transition).toMatchObject({ from: null, to: 'RUNNING', message: 'none' });
 
     const failed = step('FAILED', 5);
     expect(failed.transition).toMatchObject({
       from: 'RUNNING',
       to: 'FAILED',
-      notify: true,
+      message: 'send',
       unhealthySince: at(5),
     });
 
@@ -36,7 +37,7 @@ describe('the change rules', () => {
     expect(worse.transition).toMatchObject({
       from: 'FAILED',
       to: 'FAILED_PERMANENTLY',
-      notify: true,
+      message: 'send',
       unhealthySince: at(5),
     });
 
@@ -49,7 +50,7 @@ describe('the change rules', () => {
       from: 'FAILED_PERMANENTLY',
       to: 'RUNNING',
       toHealthy: true,
-      notify: true,
+      message: 'send',
       unhealthySince: at(5),
     });
     expect(recovered.status.unhealthySince).toBeNull();
@@ -80,7 +81,7 @@ describe('the change rules', () => {
           };
     const { transition } = decide(stream, { state: observed, detail: '' }, stored, at(5));
     expect(transition !== undefined).toBe(recorded);
-    expect(transition?.notify ?? false).toBe(sent);
+    expect(transition?.message === 'send').toBe(sent);
   });
 
   it('treats a state that became allowed in the config as a recovery', () => {
@@ -99,7 +100,7 @@ describe('the change rules', () => {
       stored,
       at(5),
     );
-    expect(transition).toMatchObject({ from: 'PAUSED', to: 'PAUSED', toHealthy: true, notify: true });
+    expect(transition).toMatchObject({ from: 'PAUSED', to: 'PAUSED', toHealthy: true, message: 'send' });
   });
 });
 
@@ -127,12 +128,16 @@ describe('flap protection (failureThreshold, successThreshold)', () => {
       null,
     ]);
     expect(decisions.map((d) => d.status.streak?.count ?? 0)).toEqual([0, 1, 0, 1, 2, 0, 0]);
-    expect(decisions[5]?.transition).toMatchObject({ from: 'RUNNING', notify: true, unhealthySince: at(3) });
+    expect(decisions[5]?.transition).toMatchObject({
+      from: 'RUNNING',
+      message: 'send',
+      unhealthySince: at(3),
+    });
   });
 
   it('writes while counting and when a streak breaks, and not otherwise', () => {
     const decisions = walk(['RUNNING', 'RUNNING', 'FAILED', 'RUNNING', 'RUNNING']);
-    expect(decisions.map((d) => d.changed)).toEqual([true, false, true, true, false]);
+    expect(decisions.map((d) => d.write)).toEqual([true, false, true, true, false]);
   });
 
   it('counts different unhealthy states as one streak, and alerts with the latest', () => {
@@ -161,19 +166,23 @@ describe('flap protection (failureThreshold, successThreshold)', () => {
       null,
       'RUNNING',
     ]);
-    expect(decisions[7]?.transition).toMatchObject({ from: 'FAILED', notify: true, unhealthySince: at(1) });
+    expect(decisions[7]?.transition).toMatchObject({
+      from: 'FAILED',
+      message: 'send',
+      unhealthySince: at(1),
+    });
   });
 
   it('treats a target never confirmed as healthy: its first failures are counted, then alerted as first seen', () => {
     const decisions = walk(['FAILED', 'FAILED', 'FAILED']);
-    expect(decisions[0]?.status.state).toBe(UNCONFIRMED);
+    expect(decisions[0]?.status.state).toBeNull();
     expect(decisions.map((d) => d.transition?.to ?? null)).toEqual([null, null, 'FAILED']);
-    expect(decisions[2]?.transition).toMatchObject({ from: null, fromHealthy: null, notify: true });
+    expect(decisions[2]?.transition).toMatchObject({ from: null, fromHealthy: null, message: 'send' });
   });
 
   it('changes between unhealthy states at once: the health did not change', () => {
     const decisions = walk(['RUNNING', 'FAILED', 'FAILED', 'FAILED', 'NOT_FOUND']);
-    expect(decisions[4]?.transition).toMatchObject({ from: 'FAILED', to: 'NOT_FOUND', notify: true });
+    expect(decisions[4]?.transition).toMatchObject({ from: 'FAILED', to: 'NOT_FOUND', message: 'send' });
   });
 });
 
@@ -187,7 +196,7 @@ describe('reminders (remindEvery)', () => {
       const decision = decide(reminding, { state, detail: `saw ${state}` }, stored, when);
       stored = decision.status;
       return decision.transition
-        ? decision.transition.reminder
+        ? decision.transition.cause === 'reminder'
           ? 'reminder'
           : decision.transition.to
         : null;
@@ -210,7 +219,7 @@ describe('reminders (remindEvery)', () => {
     const step = (state: string, when: Date) => {
       const decision = decide(reminding, { state, detail: '' }, stored, when);
       stored = decision.status;
-      return decision.transition?.reminder ?? false;
+      return decision.transition?.cause === 'reminder';
     };
     step('FAILED', hour(0));
     step('NOT_FOUND', hour(1, 30));
@@ -219,23 +228,23 @@ describe('reminders (remindEvery)', () => {
   });
 });
 
-describe('silences', () => {
+describe('holds (silences, maintenance windows, dependencies)', () => {
   function walk(steps: [string, boolean][]) {
     let stored: TargetStatus | undefined;
-    return steps.map(([state, silenced], minute) => {
-      const decision = applySilence(
+    return steps.map(([state, held], minute) => {
+      const decision = applyHold(
         stream,
         decide(stream, { state, detail: '' }, stored, at(minute)),
-        silenced,
+        held,
         at(minute),
       );
       stored = decision.status;
       const t = decision.transition;
-      return t ? `${t.to}${t.notify ? ' sent' : ''}${t.afterSilence ? ' after silence' : ''}` : null;
+      return t ? `${t.to} ${t.cause} ${t.message}` : null;
     });
   }
 
-  it('swallow a flap: nothing is sent for a failure that recovers inside the silence', () => {
+  it('swallow a flap: nothing is sent for a failure that recovers inside the hold', () => {
     expect(
       walk([
         ['RUNNING', false],
@@ -243,10 +252,10 @@ describe('silences', () => {
         ['RUNNING', true],
         ['RUNNING', false],
       ]),
-    ).toEqual(['RUNNING', 'FAILED', 'RUNNING', null]);
+    ).toEqual(['RUNNING change none', 'FAILED change held', 'RUNNING change held', null]);
   });
 
-  it('send one alert when the silence ends with the target still unhealthy', () => {
+  it('send one alert when the hold ends with the target still unhealthy', () => {
     expect(
       walk([
         ['RUNNING', false],
@@ -255,10 +264,10 @@ describe('silences', () => {
         ['FAILED', false],
         ['FAILED', false],
       ]),
-    ).toEqual(['RUNNING', 'FAILED', null, 'FAILED sent after silence', null]);
+    ).toEqual(['RUNNING change none', 'FAILED change held', null, 'FAILED hold-ended send', null]);
   });
 
-  it('let a change after the silence speak for itself, without the held-back alert on top', () => {
+  it('let a change after the hold speak for itself, without the held-back alert on top', () => {
     expect(
       walk([
         ['RUNNING', false],
@@ -266,7 +275,7 @@ describe('silences', () => {
         ['NOT_FOUND', false],
         ['NOT_FOUND', false],
       ]),
-    ).toEqual(['RUNNING', 'FAILED', 'NOT_FOUND sent', null]);
+    ).toEqual(['RUNNING change none', 'FAILED change held', 'NOT_FOUND change send', null]);
   });
 });
 

@@ -1,0 +1,109 @@
+import type { Target } from '../config/schema.ts';
+import type { Notice } from '../model/notification.ts';
+import type { Observation } from '../model/observation.ts';
+import type { TargetStatus } from '../model/target-status.ts';
+import type { Transition } from '../model/transition.ts';
+import type { Changes } from '../store/state-store.ts';
+import { decide, type Decision } from './decide.ts';
+import { applyHold } from './hold.ts';
+
+/**
+ * Detail kept per notice: enough for any renderer (Slack shows 2,800 characters of one alert),
+ * shared out when one message covers many targets, so an outbox entry stays far below
+ * Firestore's 1 MiB document limit. The transition keeps the whole detail.
+ */
+const NOTICE_DETAIL_BUDGET = 200_000;
+const NOTICE_DETAIL_MAX = 3_000;
+const NOTICE_DETAIL_MIN = 200;
+
+export interface PlanOptions {
+  /** Silenced by `?silence=` or a maintenance window at `now`. */
+  silenced: (name: string) => boolean;
+  /** The target's page for people, for the notice (the kind's console link). */
+  consoleUrl: (target: Target) => string | null;
+}
+
+/**
+ * Decides every target against its stored state and turns the decisions into what the store
+ * writes: new states, transitions and, for those to be sent, one message per route. Pure, so
+ * that a store transaction may run it again after a concurrent write.
+ */
+export function planChanges(
+  observed: readonly { target: Target; observation: Observation }[],
+  previous: ReadonlyMap<string, TargetStatus>,
+  now: Date,
+  options: PlanOptions,
+): { decisions: Decision[]; changes: Changes } {
+  const changes: Changes = { statuses: new Map(), transitions: [], messages: [] };
+  const raw = observed.map(({ target, observation }) =>
+    decide(target, observation, previous.get(target.name), now),
+  );
+  // Health after this poll, of the targets polled now and, for the rest, as stored.
+  const healthy = (name: string) =>
+    raw[observed.findIndex((o) => o.target.name === name)]?.status.healthy ??
+    previous.get(name)?.healthy ??
+    true;
+  const dependencyDown = (target: Target) => target.dependsOn.some((name) => !healthy(name));
+
+  const due: { transition: Transition; target: Target; index: number }[] = [];
+  const decisions = observed.map(({ target }, i) => {
+    // A dependent's alerts wait while what it depends on is down, as in a silence.
+    const held = options.silenced(target.name) || dependencyDown(target);
+    const decision = applyHold(target, raw[i] as Decision, held, now);
+    const { transition } = decision;
+    if (decision.write) changes.statuses.set(target.name, decision.status);
+    if (transition) {
+      const index = changes.transitions.push(transition) - 1;
+      if (transition.message === 'send') due.push({ transition, target, index });
+    }
+    return decision;
+  });
+  // What a failing dependency's message says of the dependents held back behind it.
+  const dependentsFailing = (name: string) =>
+    observed
+      .filter(({ target }, i) => target.dependsOn.includes(name) && decisions[i]?.status.healthy === false)
+      .map(({ target }) => target.name);
+  // One message per route: a shared outage is one message listing every target, not forty.
+  for (const route of new Set(due.map((d) => d.target.route))) {
+    const items = due.filter((d) => d.target.route === route);
+    const detailMax = Math.max(
+      NOTICE_DETAIL_MIN,
+      Math.min(NOTICE_DETAIL_MAX, Math.floor(NOTICE_DETAIL_BUDGET / items.length)),
+    );
+    changes.messages.push({
+      route,
+      transitions: items.map((d) => d.index),
+      notices: items.map(({ transition, target }) =>
+        notice(transition, target, {
+          detailMax,
+          consoleUrl: options.consoleUrl(target),
+          dependents: transition.toHealthy ? [] : dependentsFailing(target.name),
+        }),
+      ),
+    });
+  }
+  return { decisions, changes };
+}
+
+function notice(
+  transition: Transition,
+  target: Target,
+  facts: { detailMax: number; consoleUrl: string | null; dependents: string[] },
+): Notice {
+  const { detail } = transition;
+  return {
+    target: transition.target,
+    kind: transition.kind,
+    cause: transition.cause,
+    from: transition.from,
+    to: transition.to,
+    toHealthy: transition.toHealthy,
+    at: transition.at,
+    detail: detail.length > facts.detailMax ? `${detail.slice(0, facts.detailMax)}… (truncated)` : detail,
+    unhealthySince: transition.unhealthySince,
+    mention: target.mention,
+    allowedStates: target.allowedStates,
+    consoleUrl: facts.consoleUrl,
+    dependents: facts.dependents,
+  };
+}

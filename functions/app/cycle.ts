@@ -1,0 +1,79 @@
+import type { Decision } from '../alerting/decide.ts';
+import { planChanges } from '../alerting/plan.ts';
+import { silencedUntil } from '../alerting/silences.ts';
+import { observeAll, type Observed } from '../checks/observe-all.ts';
+import { consoleUrl } from '../checks/registry.ts';
+import type { Config } from '../config/load.ts';
+import type { Resolved } from '../config/resolve.ts';
+import type { TargetStatus } from '../model/target-status.ts';
+import { routeNotifiers } from '../notify/routes.ts';
+import { deliverOutbox, type DeliveryResult } from './deliver.ts';
+import type { Dependencies } from './dependencies.ts';
+
+export interface CycleOptions {
+  /** Observe and decide; store nothing, send nothing. */
+  dryRun: boolean;
+  /** Every target of the file, on a full poll: the stored states of any other are forgotten. */
+  allTargets?: readonly string[];
+  /** Tidy stored data on the way (trim old pings): real polls only. */
+  tidy: boolean;
+}
+
+/** What one cycle saw and did, for the caller's report. */
+export interface CycleResult {
+  observed: Observed[];
+  /** One per observed target, in the same order. */
+  decisions: Decision[];
+  /** The stored states the decisions were made against. */
+  previous: ReadonlyMap<string, TargetStatus>;
+  /** Targets silenced now (`?silence=` or a maintenance window), and until when. */
+  silences: ReadonlyMap<string, Date>;
+  delivery: DeliveryResult;
+}
+
+const NOTHING_DELIVERED: DeliveryResult = { sent: 0, undelivered: 0, failures: [] };
+
+/**
+ * The one path from observing to telling, shared by the poll (all targets, or some) and the ping
+ * (its own target): observe → decide against the stored states, holds applied → record states,
+ * transitions and messages in one compare-and-set → deliver the outbox.
+ */
+export async function runCycle(
+  deps: Dependencies,
+  config: Config,
+  resolved: Resolved,
+  options: CycleOptions,
+): Promise<CycleResult> {
+  const { store } = deps;
+  const { targets } = resolved;
+  const startedAt = deps.clock();
+  const silences = silencedUntil(await store.silences(startedAt), targets, startedAt);
+  const observed = await observeAll(targets, config.concurrency, {
+    store,
+    now: startedAt,
+    tidy: options.tidy,
+    google: deps.google,
+  });
+  const now = deps.clock();
+  const plan = (stored: ReadonlyMap<string, TargetStatus>) =>
+    planChanges(observed, stored, now, { silenced: (name) => silences.has(name), consoleUrl });
+  // Dependencies are read too (a `?target=` poll or a ping may not include them): they hold alerts back.
+  const names = [...new Set(targets.flatMap((t) => [t.name, ...t.dependsOn]))];
+
+  if (options.dryRun) {
+    const previous = await store.read(names);
+    return { observed, decisions: plan(previous).decisions, previous, silences, delivery: NOTHING_DELIVERED };
+  }
+  let previous: ReadonlyMap<string, TargetStatus> = new Map();
+  let decisions: Decision[] = [];
+  await store.record(names, (stored) => {
+    // Runs again if another poll wrote first; only the run that commits is kept.
+    previous = stored;
+    const planned = plan(stored);
+    decisions = planned.decisions;
+    return options.allTargets ? { ...planned.changes, allTargets: options.allTargets } : planned.changes;
+  });
+  const notifierFor = routeNotifiers(resolved.routes, deps.notifier, deps.webhook);
+  const delivery = await deliverOutbox(store, notifierFor, deps.clock, deps.log);
+  return { observed, decisions, previous, silences, delivery };
+}

@@ -1,0 +1,53 @@
+import { loadConfig } from '../config/load.ts';
+import { resolveAll } from '../config/resolve.ts';
+import { runCycle } from './cycle.ts';
+import type { Dependencies } from './dependencies.ts';
+import { logReport, pollReport, type PollReport } from './report.ts';
+
+export interface PollOptions {
+  /** Observe and report; store nothing, send nothing. */
+  dryRun: boolean;
+  /** Poll only these targets; empty: all of them. */
+  only: readonly string[];
+  /** `?silence=NAME&for=2h`: record changes of that target but send nothing, for that long. */
+  silence?: { target: string; forMs: number };
+  /** `?unsilence=NAME`: lift its silence now. */
+  unsilence?: string;
+}
+
+/** `?target=` named a target that the file does not have. */
+export class UnknownTargetError extends Error {
+  override readonly name = 'UnknownTargetError';
+}
+
+/** One poll: load the targets, apply silences asked for, run the cycle, report, ping the watchdog. */
+export async function poll(deps: Dependencies, options: PollOptions): Promise<PollReport> {
+  const startedAt = deps.clock();
+  const config = await loadConfig(deps.targetsFile);
+  const named = [...options.only, options.silence?.target, options.unsilence].filter((n) => n !== undefined);
+  const unknown = named.filter((name) => !config.targets.some((t) => t.name === name));
+  if (unknown.length > 0)
+    throw new UnknownTargetError(`no target named ${unknown.join(', ')} in ${deps.targetsFile}`);
+  const full = options.only.length === 0;
+  const targets = full ? config.targets : config.targets.filter((t) => options.only.includes(t.name));
+  const resolved = resolveAll(config, targets, deps.env);
+  if (options.silence) {
+    await deps.store.silence(options.silence.target, new Date(startedAt.getTime() + options.silence.forMs));
+  }
+  if (options.unsilence) await deps.store.silence(options.unsilence, null);
+
+  const cycle = await runCycle(deps, config, resolved, {
+    dryRun: options.dryRun,
+    tidy: !options.dryRun,
+    ...(full ? { allTargets: config.targets.map((t) => t.name) } : {}),
+  });
+  const report = pollReport(cycle, startedAt, deps.clock());
+  logReport(deps.log, report, options.dryRun);
+  if (report.ok && !options.dryRun && full && deps.watchdog) {
+    await deps.watchdog().catch((error: unknown) => {
+      // The poll itself succeeded; a missed ping is what the watchdog is there to notice.
+      deps.log('WARNING', `watchdog ping failed: ${error instanceof Error ? error.message : String(error)}`);
+    });
+  }
+  return report;
+}

@@ -1,0 +1,64 @@
+import type { GoogleAuth } from 'google-auth-library';
+import type { Kind, TargetOf } from '../config/schema.ts';
+import type { Observation } from '../model/observation.ts';
+import type { StateStore } from '../store/state-store.ts';
+
+/** Options for a googleapis client: either Google's endpoint with credentials, or a local one without. */
+export type GoogleClientOptions = { auth: GoogleAuth } | { rootUrl: string };
+
+/** Makes Google API clients for checks; one per service and process, so tokens are cached. */
+export interface GoogleApis {
+  /**
+   * The client of one Google API (`service` as in its host: `datastream`, `sqladmin`): with
+   * Application Default Credentials against `https://<service>.googleapis.com`, or, when
+   * `<SERVICE>_API_URL` is set, against that URL with no credentials at all.
+   */
+  client<T>(service: string, make: (options: GoogleClientOptions) => T): T;
+}
+
+/** What a check may use besides its target. */
+export interface CheckContext {
+  /** Aborted when the target's timeout passes; checks pass it to every request they make. */
+  signal: AbortSignal;
+  /** The poll's clock, so that every target is judged against one instant. */
+  now: Date;
+  google: GoogleApis;
+}
+
+/** What a kind's `prepare` may use: it runs once per poll, before any check of that kind. */
+export interface PrepareContext {
+  store: StateStore;
+  now: Date;
+  /**
+   * May tidy stored data (trim old pings): on real polls only, never on a dry run (which writes
+   * nothing) nor on a ping's cycle (which must not contend with a burst of pings).
+   */
+  tidy: boolean;
+}
+
+/** Reports a problem with a target's config, at `path` under the target (`['headers', 'X']`). */
+export type ConfigProblem = (path: PropertyKey[], message: string) => void;
+
+/**
+ * Everything that is particular to one kind of target. A new kind is its schema variant in
+ * config/schema.ts, one file in checks/ exporting one of these, and its line in registry.ts.
+ */
+export interface KindModule<K extends Kind, Prepared = undefined> {
+  /**
+   * Observes one target. Never throws for anything the target did: an unhealthy, slow or
+   * nonsensical target is an {@link Observation}, with the evidence in `detail`.
+   */
+  check(target: TargetOf<K>, context: CheckContext, prepared: Prepared): Promise<Observation>;
+  /** Reads, once per poll, what all targets of this kind need (push: their stored pings). */
+  prepare?(targets: readonly TargetOf<K>[], context: PrepareContext): Promise<Prepared>;
+  /** The resource's page for people (the Cloud console), shown in alerts. */
+  consoleUrl?(target: TargetOf<K>): string;
+  /**
+   * Fills in what the target takes from the environment (`${VAR}` in headers, the default
+   * project), reporting what is missing. Runs only for targets about to be checked.
+   */
+  resolve?(target: TargetOf<K>, env: NodeJS.ProcessEnv, problem: ConfigProblem): TargetOf<K>;
+}
+
+/** One module per kind; `satisfies KindRegistry` makes a kind without one a compile error. */
+export type KindRegistry = { [K in Kind]: KindModule<K, unknown> };
