@@ -25,9 +25,10 @@ locals {
     TARGETS_FILE                = "config/targets.yaml"
   }
 
-  # Secrets the function reads as environment variables: name => secret id.
+  # Secrets the poll function reads as environment variables: name => secret id.
   secret_env = merge(
     var.secret_environment_variables,
+    var.route_webhook_secret_ids,
     var.slack_webhook_secret_id == null ? {} : { SLACK_WEBHOOK_URL = var.slack_webhook_secret_id },
     var.watchdog_url_secret_id == null ? {} : { WATCHDOG_URL = var.watchdog_url_secret_id },
   )

@@ -120,9 +120,20 @@ variable "watchdog_url_secret_id" {
   default     = null
 }
 
+variable "route_webhook_secret_ids" {
+  type        = map(string)
+  description = "Webhook URLs of the named routes of targets.yaml, read from Secret Manager, as ENV_VAR = secret id (the variable the route names, e.g. SLACK_WEBHOOK_DATA). Both functions get them: the ping sends a failure alert at once through its target's route."
+  default     = {}
+
+  validation {
+    condition     = alltrue([for name in keys(var.route_webhook_secret_ids) : can(regex("^[A-Z_][A-Z0-9_]*$", name))])
+    error_message = "route_webhook_secret_ids keys are environment variable names such as SLACK_WEBHOOK_DATA."
+  }
+}
+
 variable "secret_environment_variables" {
   type        = map(string)
-  description = "More environment variables read from Secret Manager (latest version), as NAME = secret id; for tokens used as $${NAME} in target headers."
+  description = "More environment variables of the poll function read from Secret Manager (latest version), as NAME = secret id; for tokens used as $${NAME} in target headers. The ping function does not get them (route webhooks go in route_webhook_secret_ids)."
   default     = {}
 }
 

@@ -1,19 +1,5 @@
 import type { Kind } from '../config/schema.ts';
 
-/**
- * Why a transition is recorded: the state changed; a `remindEvery` reminder that it has not; or
- * the end of a hold (silence, maintenance window, dependency) with the target still unhealthy.
- */
-export const causes = ['change', 'reminder', 'hold-ended'] as const;
-export type Cause = (typeof causes)[number];
-
-/**
- * What becomes of a transition's message: sent; held back by a silence, a maintenance window or
- * a failing dependency; or none, because nothing unhealthy is involved (healthy → healthy).
- */
-export const messageFates = ['send', 'held', 'none'] as const;
-export type MessageFate = (typeof messageFates)[number];
-
 /** A change of state (or a reminder of one), recorded once and, when its message is `send`, sent once. */
 export interface Transition {
   target: string;
@@ -30,6 +16,20 @@ export interface Transition {
   unhealthySince: Date | null;
   message: MessageFate;
 }
+
+/**
+ * Why a transition is recorded: the state changed; a `remindEvery` reminder that it has not; or
+ * the end of a hold (silence, maintenance window, dependency) with the target still unhealthy.
+ */
+export const causes = ['change', 'reminder', 'hold-ended'] as const;
+export type Cause = (typeof causes)[number];
+
+/**
+ * What becomes of a transition's message: sent; held back by a silence, a maintenance window or
+ * a failing dependency; or none, because nothing unhealthy is involved (healthy → healthy).
+ */
+export const messageFates = ['send', 'held', 'none'] as const;
+export type MessageFate = (typeof messageFates)[number];
 
 /** A state as a transition starts from or arrives at. */
 interface Side {

@@ -1,6 +1,7 @@
 import { Firestore } from '@google-cloud/firestore';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Notice } from '../../functions/model/notification.ts';
+import type { Ping } from '../../functions/model/ping.ts';
 import type { TargetStatus } from '../../functions/model/target-status.ts';
 import type { Transition } from '../../functions/model/transition.ts';
 import { FirestoreStateStore } from '../../functions/store/firestore.ts';
@@ -152,5 +153,46 @@ describe.each(stores)('the %s state store', (_, makeStore) => {
 
     await store.record(['a'], () => ({ ...nothing, allTargets: ['a'] }));
     expect([...(await store.read(['a', 'b'])).keys()]).toEqual(['a']);
+  });
+
+  it('stores a target whose first observations are still being counted with no state at all', async () => {
+    const store = makeStore();
+    const counting: TargetStatus = { ...status, state: null, healthy: true, unhealthySince: null };
+    await store.record(['new'], () => ({
+      statuses: new Map([['new', counting]]),
+      transitions: [],
+      messages: [],
+    }));
+    expect((await store.read(['new'])).get('new')).toEqual(counting);
+  });
+
+  it('keeps every ping of a burst, newest first, and trims to the newest ten only when asked', async () => {
+    const store = makeStore();
+    const ping = (i: number): Ping => ({
+      kind: i % 2 === 0 ? 'fail' : 'success',
+      at: new Date(at.getTime() + i * 1000),
+      message: `ping ${i}`,
+      exitCode: null,
+      value: null,
+    });
+    await Promise.all(Array.from({ length: 25 }, (_, i) => store.recordPing('job', ping(i))));
+    const record = (await store.pushRecords(['job', 'never-pinged'])).get('job');
+    expect(record?.recent.map((p) => p.message)).toEqual(
+      Array.from({ length: 10 }, (_, i) => `ping ${24 - i}`),
+    );
+    expect(record).toMatchObject({ lastFailure: ping(24).at, lastSuccess: ping(23).at, lastStart: null });
+    expect((await store.pushRecords(['never-pinged'])).size).toBe(0);
+    await store.pushRecords(['job'], { trim: true });
+    expect((await store.pushRecords(['job'])).get('job')?.recent).toHaveLength(10);
+  });
+
+  it('keeps a silence until it ends or is lifted', async () => {
+    const store = makeStore();
+    const until = new Date(at.getTime() + 3_600_000);
+    await store.silence('a', until);
+    await store.silence('b', until);
+    await store.silence('b', null);
+    expect(await store.silences(at)).toEqual(new Map([['a', until]]));
+    expect(await store.silences(until)).toEqual(new Map());
   });
 });

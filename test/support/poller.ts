@@ -35,22 +35,31 @@ export class Poller {
     this.targetsFile = targetsFile;
   }
 
+  /**
+   * `pingEnv`: the ping function's own environment, when it differs from the poll's (as deployed:
+   * terraform/ping.tf gives it less). Without it both run with `env`, as `npm start` would.
+   */
   static async start(
     env: Record<string, string>,
     yaml: string,
-    options: { clock?: () => Date } = {},
+    options: { clock?: () => Date; pingEnv?: Record<string, string> } = {},
   ): Promise<Poller> {
     const dir = await mkdtemp(join(tmpdir(), 'poller-'));
     const poller = new Poller(join(dir, 'targets.yaml'));
     await poller.writeTargets(yaml);
-    const fullEnv = { ...env, TARGETS_FILE: poller.targetsFile };
     const log = jsonLogger((line) => poller.logs.push(line));
-    const settings = readSettings(fullEnv);
-    const deps = createDependencies(settings, fullEnv, log);
-    if (options.clock) deps.clock = options.clock;
+    const wire = (environment: Record<string, string>) => {
+      const fullEnv = { ...environment, TARGETS_FILE: poller.targetsFile };
+      const settings = readSettings(fullEnv);
+      const deps = createDependencies(settings, fullEnv, log);
+      if (options.clock) deps.clock = options.clock;
+      return { settings, deps };
+    };
+    const pollSide = wire(env);
+    const pingSide = options.pingEnv ? wire(options.pingEnv) : pollSide;
     const id = randomUUID();
-    http(`poll-${id}`, createPollHandler(deps));
-    http(`ping-${id}`, createPingHandler(deps, settings.pingKey));
+    http(`poll-${id}`, createPollHandler(pollSide.deps));
+    http(`ping-${id}`, createPingHandler(pingSide.deps, pingSide.settings.pingKey));
     poller.server = getTestServer(`poll-${id}`);
     poller.pingServer = getTestServer(`ping-${id}`);
     poller.url = await serve(poller.server);

@@ -45,3 +45,40 @@ export function block(parent: Block, name: string): Block {
   if (!found) throw new Error(`no ${name} block`);
   return found;
 }
+
+/**
+ * The environment a function of the module is deployed with, by name: its plain variables as
+ * declared (`${var.x}` replaced by the variable's default, or by `values[x]`) and the names of its
+ * secret variables, read from the locals its `service_config` points at.
+ */
+export function declaredEnvironment(
+  module: Module,
+  functionName: string,
+  values: Record<string, string>,
+): { plain: Record<string, string>; secrets: string[]; routeSecrets: boolean } {
+  const service = block(resource(module, 'google_cloudfunctions2_function', functionName), 'service_config');
+  const localName = (expression: unknown) => /^\$\{local\.(\w+)\}$/.exec(String(expression))?.[1];
+  const local = (name: string | undefined) =>
+    module.locals.find((l) => name !== undefined && name in l)?.[name ?? ''];
+  const plainLocal = localName(service['environment_variables']);
+  if (!plainLocal)
+    throw new Error(
+      `${functionName}: environment_variables is not one local: ${String(service['environment_variables'])}`,
+    );
+  const plain = Object.fromEntries(
+    Object.entries(local(plainLocal) as Record<string, string>).map(([name, value]) => {
+      const variable = /^\$\{var\.(\w+)\}$/.exec(value)?.[1];
+      if (!variable) return [name, value];
+      const declared = module.variable[variable]?.[0]?.['default'];
+      return [name, values[variable] ?? (typeof declared === 'string' ? declared : '')];
+    }),
+  );
+  const dynamic = block(service['dynamic'] as Record<string, unknown>, 'secret_environment_variables');
+  const secretLocal = localName(dynamic['for_each']);
+  const expression = String(local(secretLocal));
+  return {
+    plain,
+    secrets: [...expression.matchAll(/\b([A-Z_][A-Z0-9_]*) = var\./g)].map((m) => m[1] ?? ''),
+    routeSecrets: expression.includes('var.route_webhook_secret_ids'),
+  };
+}
