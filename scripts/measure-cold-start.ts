@@ -1,0 +1,59 @@
+/**
+ * Cold start: how long from spawning functions-framework (the built function, as Cloud Run starts
+ * it) to the first answered request, for `poll` (a dry run) and `ping`, median of several runs.
+ * States in memory, targets that need no network: what is measured is loading, not checking.
+ * Run: npm run build && node scripts/measure-cold-start.ts [runs=5]
+ */
+import { spawn } from 'node:child_process';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const runs = Number(process.argv[2] ?? 5);
+const KEY = 'k3y-0123456789abcdef';
+const dir = await mkdtemp(join(tmpdir(), 'cold-start-'));
+const targetsFile = join(dir, 'targets.yaml');
+await writeFile(
+  targetsFile,
+  'targets:\n  - { name: c, kind: cluster-heartbeat, url: "http://127.0.0.1:9/h", timeout: 1s }\n' +
+    '  - { name: backup, kind: push, every: 1d }\n',
+);
+
+async function firstAnswer(target: string, path: string, port: number): Promise<number> {
+  const started = performance.now();
+  const child = spawn('functions-framework', [`--target=${target}`, '--signature-type=http'], {
+    env: {
+      ...process.env,
+      PORT: String(port),
+      STATE_STORE: 'memory',
+      PING_KEY: KEY,
+      TARGETS_FILE: targetsFile,
+    },
+    stdio: 'ignore',
+  });
+  try {
+    for (;;) {
+      try {
+        await (await fetch(`http://127.0.0.1:${port}${path}`, { method: 'POST' })).text();
+        return performance.now() - started;
+      } catch {
+        // Not listening yet.
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+    }
+  } finally {
+    child.kill();
+  }
+}
+
+for (const [target, path] of [
+  ['poll', '/?dryRun=true'],
+  ['ping', `/${KEY}/backup`],
+] as const) {
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) times.push(Math.round(await firstAnswer(target, path, 19_000 + i)));
+  times.sort((a, b) => a - b);
+  console.log(
+    `${target}: first answer ${times[Math.floor(times.length / 2)] ?? NaN} ms after spawn (median of ${runs}: ${times.join(', ')})`,
+  );
+}
