@@ -17,6 +17,11 @@ export interface CycleOptions {
   allTargets?: readonly string[];
   /** Tidy stored data on the way (trim old pings): real polls only. */
   tidy: boolean;
+  /**
+   * What the targets are, already known, instead of checking them: a ping is its own evidence
+   * (judged as it arrived, so a ping landing a moment later cannot swallow it).
+   */
+  observed?: Observed[];
 }
 
 /** What one cycle saw and did, for the caller's report. */
@@ -48,12 +53,14 @@ export async function runCycle(
   const { targets } = resolved;
   const startedAt = deps.clock();
   const silences = silencedUntil(await store.silences(startedAt), targets, startedAt);
-  const observed = await observeAll(targets, config.concurrency, {
-    store,
-    now: startedAt,
-    tidy: options.tidy,
-    google: deps.google,
-  });
+  const observed =
+    options.observed ??
+    (await observeAll(targets, config.concurrency, {
+      store,
+      now: startedAt,
+      tidy: options.tidy,
+      google: deps.google,
+    }));
   const now = deps.clock();
   const plan = (stored: ReadonlyMap<string, TargetStatus>) =>
     planChanges(observed, stored, now, { silenced: (name) => silences.has(name), consoleUrl });

@@ -1,5 +1,6 @@
 import { loadConfig, type Config } from '../config/load.ts';
 import { resolveOnly } from '../config/resolve.ts';
+import { judgePing } from '../checks/push.ts';
 import type { TargetOf } from '../config/schema.ts';
 import type { Ping, PingKind } from '../model/ping.ts';
 import { runCycle } from './cycle.ts';
@@ -18,7 +19,8 @@ export interface PingInput {
 export type PingOutcome = 'recorded' | 'unknown-target';
 
 /**
- * Records one ping. A failure then runs the poll's own cycle for this one target, so "backup
+ * Records one ping. A failure then runs the poll's own cycle for this one target, judged from the
+ * ping itself, so "backup
  * failed" reaches Slack now rather than at the next poll, and exactly once: the next poll finds
  * FAILED already stored and says nothing more. Only this target and the routes whose webhooks
  * this function has are resolved, so nothing another target needs can fail a ping.
@@ -43,7 +45,7 @@ export async function recordPing(deps: Dependencies, input: PingInput): Promise<
     ping: ping.kind,
     exitCode: ping.exitCode,
   });
-  if (ping.kind === 'fail') await alertNow(deps, config, target);
+  if (ping.kind === 'fail') await alertNow(deps, config, target, ping);
   return 'recorded';
 }
 
@@ -55,9 +57,9 @@ export async function recordPing(deps: Dependencies, input: PingInput): Promise<
  */
 const alerting = new Map<string, Promise<void>>();
 
-function alertNow(deps: Dependencies, config: Config, target: TargetOf<'push'>): Promise<void> {
+function alertNow(deps: Dependencies, config: Config, target: TargetOf<'push'>, ping: Ping): Promise<void> {
   const queued = (alerting.get(target.name) ?? Promise.resolve()).then(() =>
-    alertIfChanged(deps, config, target),
+    alertIfChanged(deps, config, target, ping),
   );
   alerting.set(target.name, queued);
   void queued.finally(() => {
@@ -66,9 +68,20 @@ function alertNow(deps: Dependencies, config: Config, target: TargetOf<'push'>):
   return queued;
 }
 
-async function alertIfChanged(deps: Dependencies, config: Config, target: TargetOf<'push'>): Promise<void> {
+async function alertIfChanged(
+  deps: Dependencies,
+  config: Config,
+  target: TargetOf<'push'>,
+  ping: Ping,
+): Promise<void> {
   try {
-    await runCycle(deps, config, resolveOnly(config, [target], deps.env), { dryRun: false, tidy: false });
+    const resolved = resolveOnly(config, [target], deps.env);
+    const observed = resolved.targets.map((t) => ({
+      target: t,
+      observation: judgePing(target, ping),
+      durationMs: 0,
+    }));
+    await runCycle(deps, config, resolved, { dryRun: false, tidy: false, observed });
   } catch (error) {
     // The ping itself is stored: the next poll sees the failure and alerts then. Nothing is lost.
     deps.log(

@@ -39,26 +39,40 @@ export interface PrepareContext {
 /** Reports a problem with a target's config, at `path` under the target (`['headers', 'X']`). */
 export type ConfigProblem = (path: PropertyKey[], message: string) => void;
 
-/**
- * Everything that is particular to one kind of target. A new kind is its schema variant in
- * config/schema.ts, one file in checks/ exporting one of these, and its line in registry.ts.
- */
-export interface KindModule<K extends Kind, Prepared = undefined> {
-  /**
-   * Observes one target. Never throws for anything the target did: an unhealthy, slow or
-   * nonsensical target is an {@link Observation}, with the evidence in `detail`.
-   */
-  check(target: TargetOf<K>, context: CheckContext, prepared: Prepared): Promise<Observation>;
-  /** Reads, once per poll, what all targets of this kind need (push: their stored pings). */
-  prepare?(targets: readonly TargetOf<K>[], context: PrepareContext): Promise<Prepared>;
+/** What every kind may add: a link for people, values from the environment. */
+interface KindParticulars<K extends Kind> {
   /** The resource's page for people (the Cloud console), shown in alerts. */
-  consoleUrl?(target: TargetOf<K>): string;
+  readonly consoleUrl?: (target: TargetOf<K>) => string;
   /**
    * Fills in what the target takes from the environment (`${VAR}` in headers, the default
    * project), reporting what is missing. Runs only for targets about to be checked.
    */
-  resolve?(target: TargetOf<K>, env: NodeJS.ProcessEnv, problem: ConfigProblem): TargetOf<K>;
+  readonly resolve?: (target: TargetOf<K>, env: NodeJS.ProcessEnv, problem: ConfigProblem) => TargetOf<K>;
 }
 
+/**
+ * Everything that is particular to one kind of target. A new kind is its schema variant in
+ * config/schema.ts, one file in checks/ exporting one of these, and its line in registry.ts.
+ * A kind whose check takes prepared data must say how to prepare it (a compile error otherwise).
+ */
+export type KindModule<K extends Kind, Prepared = undefined> = KindParticulars<K> & {
+  /**
+   * Observes one target. Never throws for anything the target did: an unhealthy, slow or
+   * nonsensical target is an {@link Observation}, with the evidence in `detail`.
+   */
+  readonly check: (target: TargetOf<K>, context: CheckContext, prepared: Prepared) => Promise<Observation>;
+} & ([Prepared] extends [undefined]
+    ? { readonly prepare?: never }
+    : {
+        /** Reads, once per poll, what all targets of this kind need (push: their stored pings). */
+        readonly prepare: (targets: readonly TargetOf<K>[], context: PrepareContext) => Promise<Prepared>;
+      });
+
+/** A kind as the registry holds it, whatever it prepares. */
+export type RegisteredKind<K extends Kind> = KindParticulars<K> & {
+  readonly check: (target: TargetOf<K>, context: CheckContext, prepared: never) => Promise<Observation>;
+  readonly prepare?: (targets: readonly TargetOf<K>[], context: PrepareContext) => Promise<unknown>;
+};
+
 /** One module per kind; `satisfies KindRegistry` makes a kind without one a compile error. */
-export type KindRegistry = { [K in Kind]: KindModule<K, unknown> };
+export type KindRegistry = { [K in Kind]: RegisteredKind<K> };

@@ -48,7 +48,8 @@ async function observeOne(target: Target, shared: ObserveContext, prepared: unkn
   const context: CheckContext = { signal, now: shared.now, google: shared.google };
   // Through then(): a check that throws before its first await is caught all the same.
   const checked = Promise.resolve()
-    .then(() => kindOf(target).check(target, context, prepared))
+    // `prepared` is what this target's own kind prepared (or undefined when it prepares nothing).
+    .then(() => kindOf(target).check(target, context, prepared as never))
     .catch((error: unknown): Observation => ({
       state: 'UNREACHABLE',
       detail: `the ${target.kind} check failed unexpectedly: ${error instanceof Error ? error.message : String(error)}`,

@@ -64,6 +64,20 @@ function describe(prefix: string, ping: Ping): string {
 }
 
 /**
+ * What one ping says on its own, at its own instant: a failure ping is FAILED whatever arrives
+ * after it, so the alert it triggers cannot be lost to a ping that lands a moment later.
+ */
+export function judgePing(target: TargetOf<'push'>, ping: Ping): Observation {
+  const record: PushRecord = {
+    lastSuccess: ping.kind === 'success' ? ping.at : null,
+    lastStart: ping.kind === 'start' ? ping.at : null,
+    lastFailure: ping.kind === 'fail' ? ping.at : null,
+    recent: [ping],
+  };
+  return judgePush(target, record, ping.at);
+}
+
+/**
  * Nothing to fetch: the pings of every push target are read from the store once per poll (one
  * batched read, trimmed back to the newest few on real polls), then the clock decides.
  */

@@ -1,7 +1,7 @@
 import type { Kind, Target } from '../config/schema.ts';
 import { clusterHeartbeat } from './cluster-heartbeat.ts';
 import { datastream } from './datastream.ts';
-import type { KindModule, KindRegistry } from './kind.ts';
+import type { KindRegistry, RegisteredKind } from './kind.ts';
 import { push } from './push.ts';
 
 /** Kind → its module. A new kind is one schema variant, one file in checks/ and one line here. */
@@ -15,8 +15,8 @@ const kinds = {
  * The module of a target's kind. TypeScript cannot correlate `kinds[target.kind]` with `target`;
  * the registry's type guarantees that they match.
  */
-export function kindOf(target: Target): KindModule<Kind, unknown> {
-  return kinds[target.kind] as KindModule<Kind, unknown>;
+export function kindOf(target: Target): RegisteredKind<Kind> {
+  return kinds[target.kind] as RegisteredKind<Kind>;
 }
 
 /** The resource's page for people, or null when its kind has none. */

@@ -259,7 +259,7 @@ function toStoredOutbox(entry: NewOutboxEntry): StoredOutbox {
   const { notification, createdAt, ...rest } = entry;
   return {
     ...rest,
-    notices: 'notices' in notification ? notification.notices.map(toStoredNotice) : [],
+    notices: notification.notices.map(toStoredNotice),
     createdAt: Timestamp.fromDate(createdAt),
     claimedUntil: null,
   };

@@ -3,13 +3,16 @@
  * in production cannot drift apart: what a plan's messages become in the outbox, which stored
  * targets a full poll forgets, which pings are kept.
  */
+import type { Notice } from '../model/notification.ts';
 import type { Changes, OutboxEntry } from './state-store.ts';
 
 /** How many pings per push target are kept (newest first). */
 export const RECENT_PINGS = 10;
 
-/** An outbox entry before the store has given it an id. */
-export type NewOutboxEntry = Omit<OutboxEntry, 'id'>;
+/** An outbox entry before the store has given it an id: always notices (0.2 on). */
+export type NewOutboxEntry = Omit<OutboxEntry, 'id' | 'notification'> & {
+  notification: { notices: Notice[] };
+};
 
 /**
  * The outbox entries of a plan's messages, once its transitions have ids (`transitionIds[i]` for

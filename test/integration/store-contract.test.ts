@@ -166,7 +166,7 @@ describe.each(stores)('the %s state store', (_, makeStore) => {
     expect((await store.read(['new'])).get('new')).toEqual(counting);
   });
 
-  it('keeps every ping of a burst, newest first, and trims to the newest ten only when asked', async () => {
+  it('keeps every ping of a burst and reads back the newest ten, newest first, trimmed or not', async () => {
     const store = makeStore();
     const ping = (i: number): Ping => ({
       kind: i % 2 === 0 ? 'fail' : 'success',
