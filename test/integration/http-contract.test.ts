@@ -1,5 +1,6 @@
 import { Firestore } from '@google-cloud/firestore';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { kinds } from '../../functions/config/schema.ts';
 import { ClusterServer, healthyCluster, pod } from '../support/cluster-server.ts';
 import { freshProject, Poller } from '../support/poller.ts';
 import { SlackReceiver } from '../support/slack-receiver.ts';
@@ -136,10 +137,10 @@ targets:
     const broken = await poller.poll();
     expect(broken.status).toBe(500);
     expect(broken.report.ok).toBe(false);
-    // The whole message, not a prefix: a kind dropped from the list, or a second issue, must fail.
+    // The whole message, not a prefix: a second issue, or a kind missing from the list, must fail.
     expect(broken.report.error).toBe(
       `invalid targets file ${poller.targetsFile}: ` +
-        'targets[1].kind: unknown kind "nonsense" (line 11); expected datastream | cluster-heartbeat | push',
+        `targets[1].kind: unknown kind "nonsense" (line 11); expected ${kinds.join(' | ')}`,
     );
     expect(poller.logs.some((l) => l.includes('"severity":"ERROR"') && l.includes('unknown kind'))).toBe(
       true,
