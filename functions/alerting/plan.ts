@@ -36,7 +36,7 @@ export function planChanges(
 ): { decisions: Decision[]; changes: Changes } {
   const changes: Changes = { statuses: new Map(), transitions: [], messages: [] };
   const raw = observed.map(({ target, observation }) =>
-    decide(target, observation, previous.get(target.name), now),
+    decideSafely(target, observation, previous.get(target.name), now),
   );
   // Health after this poll, of the targets polled now and, for the rest, as stored.
   const healthy = (name: string) =>
@@ -83,6 +83,33 @@ export function planChanges(
     });
   }
   return { decisions, changes };
+}
+
+/**
+ * One target's decision; if judging it throws (a stored entry of an unexpected shape, say), that
+ * is this target's state, `INVALID_RESPONSE`, and every other target is still judged.
+ */
+function decideSafely(
+  target: Target,
+  observation: Observation,
+  previous: TargetStatus | undefined,
+  now: Date,
+): Decision {
+  try {
+    return decide(target, observation, previous, now);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    const failed = {
+      state: 'INVALID_RESPONSE',
+      detail: `judging this target failed: ${reason}; ${observation.detail}`,
+    };
+    try {
+      return decide(target, failed, previous, now);
+    } catch {
+      // Its stored state cannot be used at all: judged as if seen for the first time.
+      return decide(target, failed, undefined, now);
+    }
+  }
 }
 
 function notice(

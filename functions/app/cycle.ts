@@ -7,7 +7,7 @@ import type { Config } from '../config/load.ts';
 import type { Resolved } from '../config/resolve.ts';
 import type { TargetStatus } from '../model/target-status.ts';
 import { routeNotifiers } from '../notify/routes.ts';
-import { deliverOutbox, type DeliveryResult } from './deliver.ts';
+import { deliverOutbox, type DeliveryOptions, type DeliveryResult } from './deliver.ts';
 import type { Dependencies } from './dependencies.ts';
 
 export interface CycleOptions {
@@ -22,6 +22,8 @@ export interface CycleOptions {
    * (judged as it arrived, so a ping landing a moment later cannot swallow it).
    */
   observed?: Observed[];
+  /** How long delivering may take, and which outbox entries this cycle delivers. */
+  delivery: Omit<DeliveryOptions, 'stopping'>;
 }
 
 /** What one cycle saw and did, for the caller's report. */
@@ -81,6 +83,9 @@ export async function runCycle(
     return options.allTargets ? { ...planned.changes, allTargets: options.allTargets } : planned.changes;
   });
   const notifierFor = routeNotifiers(resolved.routes, deps.notifier, deps.webhook);
-  const delivery = await deliverOutbox(store, notifierFor, deps.clock, deps.log);
+  const delivery = await deliverOutbox(
+    { store, notifierFor, clock: deps.clock, log: deps.log },
+    { ...options.delivery, ...(deps.stopping ? { stopping: deps.stopping } : {}) },
+  );
   return { observed, decisions, previous, silences, delivery };
 }

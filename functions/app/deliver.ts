@@ -1,40 +1,89 @@
+import { formatDuration } from '../config/duration.ts';
 import { DeliveryError, type Notifier } from '../notify/notifier.ts';
 import type { Logger } from '../runtime/log.ts';
 import type { OutboxEntry, StateStore } from '../store/state-store.ts';
 
-/** Longer than one delivery may take, so a lease only expires when its poll died. */
+/**
+ * Longer than one delivery may take (a request is cut at the delivery deadline, at the latest),
+ * so a lease only expires when its poll died.
+ */
 const LEASE_MS = 60_000;
 
 export interface DeliveryResult {
   sent: number;
-  /** Still in the outbox after this poll: failed now, or waiting behind an older failed message. */
+  /** Still in the outbox after this poll: failed now, waiting behind another, or left for later. */
   undelivered: number;
   /** Why messages failed, one line each, for the report's error. */
   failures: string[];
 }
 
+export interface DeliveryOptions {
+  /** The longest this delivery may take; what is left is pending for the next poll. */
+  budgetMs: number;
+  /** Only these entries (a ping delivers what concerns its own target); default: all. */
+  only?: (entry: OutboxEntry) => boolean;
+  /** Stop starting new sends (the instance is shutting down); one under way finishes. */
+  stopping?: () => boolean;
+}
+
+export interface DeliveryContext {
+  store: StateStore;
+  notifierFor: (route: string) => Notifier | undefined;
+  clock: () => Date;
+  log: Logger;
+}
+
+/** How often to look whether another poll has delivered a message it holds. */
+const RECHECK_MS = 250;
+
+/** The entries that are still in the outbox once their senders had until `deadline`. */
+async function sentElsewhere(
+  store: StateStore,
+  entries: readonly OutboxEntry[],
+  deadline: Date,
+): Promise<readonly OutboxEntry[]> {
+  let waiting = entries;
+  while (waiting.length > 0 && Date.now() + RECHECK_MS < deadline.getTime()) {
+    await new Promise((resolve) => setTimeout(resolve, RECHECK_MS));
+    const left = new Set((await store.undelivered()).map((entry) => entry.id));
+    waiting = waiting.filter((entry) => left.has(entry.id));
+  }
+  return waiting;
+}
+
 /**
- * Sends everything in the outbox, oldest first: this poll's messages and any that an earlier poll
+ * Sends what the outbox holds, oldest first: this poll's messages and any that an earlier poll
  * could not deliver. A target's messages keep their order (an alert never arrives after its
- * recovery): once one fails, that target's later ones wait for the next poll too. A message that
- * another poll is sending right now (it holds the lease) is left to it.
+ * recovery): once one is not delivered, that target's later ones wait for the next poll too. A
+ * message that another poll is sending right now (it holds the lease) is left to it and counted
+ * as pending here. The whole delivery fits in `budgetMs`, so a hanging Slack cannot outlive the
+ * function: each send gets the time that is left, and what is not started by then waits.
  */
 export async function deliverOutbox(
-  store: StateStore,
-  notifierFor: (route: string) => Notifier | undefined,
-  clock: () => Date,
-  log: Logger,
+  { store, notifierFor, clock, log }: DeliveryContext,
+  options: DeliveryOptions,
 ): Promise<DeliveryResult> {
   const result: DeliveryResult = { sent: 0, undelivered: 0, failures: [] };
+  // Real time, not the poll's clock: the budget is about how long this function runs.
+  const deadline = new Date(Date.now() + options.budgetMs);
   // Targets with an undelivered message: their later messages wait, so order is kept.
   const blocked = new Set<string>();
-  const hold = (entry: OutboxEntry) => {
+  const hold = (entry: OutboxEntry, failure?: string) => {
     for (const target of entry.targets) blocked.add(target);
     result.undelivered++;
+    if (failure) result.failures.push(failure);
   };
+  let unstarted = 0;
+  const elsewhere: OutboxEntry[] = [];
   for (const entry of await store.undelivered()) {
+    if (options.only && !options.only(entry)) continue;
     const names = entry.targets.join(', ');
     if (entry.targets.some((target) => blocked.has(target))) {
+      hold(entry);
+      continue;
+    }
+    if (Date.now() >= deadline.getTime() || options.stopping?.()) {
+      unstarted++;
       hold(entry);
       continue;
     }
@@ -42,24 +91,35 @@ export async function deliverOutbox(
     if (!notifier) {
       // Its route was removed from the targets file (or, for a ping, its webhook is not in this
       // function's environment): keep it for a poll that has the route.
-      hold(entry);
-      result.failures.push(`notification for ${names} not delivered: route "${entry.route}" is not defined`);
+      hold(entry, `notification for ${names} not delivered: route "${entry.route}" is not defined`);
       continue;
     }
     const now = clock();
-    if (!(await store.claim(entry.id, now, new Date(now.getTime() + LEASE_MS)))) continue;
+    if (!(await store.claim(entry.id, now, new Date(now.getTime() + LEASE_MS)))) {
+      // Another poll holds it (or held it and died): see below whether it gets delivered.
+      for (const target of entry.targets) blocked.add(target);
+      elsewhere.push(entry);
+      continue;
+    }
     try {
-      await notifier.send(entry.notification);
+      await notifier.send(entry.notification, deadline);
     } catch (error) {
-      if (!(error instanceof DeliveryError)) throw error;
-      await store.release(entry.id, error.message);
-      hold(entry);
-      const failure = `notification for ${names} not delivered to route ${entry.route} (${notifier.destination}): ${error.message}`;
-      result.failures.push(failure);
-      log(error.permanent ? 'ERROR' : 'WARNING', failure, {
+      // An error of our own (a message that cannot be rendered) is kept like a refusal: the
+      // message is not lost, the others go on, and the log says why.
+      const failed =
+        error instanceof DeliveryError
+          ? error
+          : new DeliveryError(
+              `could not be sent: ${error instanceof Error ? error.message : String(error)}`,
+              true,
+            );
+      await store.release(entry.id, failed.message);
+      const failure = `notification for ${names} not delivered to route ${entry.route} (${notifier.destination}): ${failed.message}`;
+      hold(entry, failure);
+      log(failed.permanent ? 'ERROR' : 'WARNING', failure, {
         targets: entry.targets,
         route: entry.route,
-        permanent: error.permanent,
+        permanent: failed.permanent,
         attempts: entry.attempts + 1,
       });
       continue;
@@ -68,6 +128,18 @@ export async function deliverOutbox(
     // again, the one duplicate an incoming webhook (which has no idempotency key) cannot rule out.
     await store.markSent(entry, clock());
     result.sent++;
+  }
+  // A message another poll is sending counts as delivered only once it has left the outbox; one
+  // whose lease outlives this delivery (its poll died mid-send) is pending, and this poll says so.
+  for (const entry of await sentElsewhere(store, elsewhere, deadline)) {
+    hold(entry, `notification for ${entry.targets.join(', ')} is being sent by another poll`);
+  }
+  if (unstarted > 0) {
+    result.failures.push(
+      options.stopping?.()
+        ? `${unstarted} notification(s) left for the next poll: this instance is shutting down`
+        : `${unstarted} notification(s) left for the next poll: the delivery budget of ${formatDuration(options.budgetMs)} is used up`,
+    );
   }
   return result;
 }

@@ -21,4 +21,8 @@ export interface Dependencies {
   clock: () => Date;
   /** Called after each successful full poll (WATCHDOG_URL), so an outside observer sees polls stop. */
   watchdog?: () => Promise<void>;
+  /** How long a poll, and a ping's immediate alert, may spend delivering messages. */
+  deliveryBudgets: { pollMs: number; pingMs: number };
+  /** True once the instance is shutting down (SIGTERM): no new message is started. */
+  stopping?: () => boolean;
 }

@@ -6,6 +6,13 @@ import type { Ping, PingKind } from '../model/ping.ts';
 import { runCycle } from './cycle.ts';
 import type { Dependencies } from './dependencies.ts';
 
+/**
+ * The most a ping spends delivering its immediate alert: a job's curl should not hang on Slack.
+ * Older messages of other targets are the poll's job; what is not delivered in time, the next
+ * poll sends.
+ */
+export const PING_DELIVERY_BUDGET_MS = 5_000;
+
 /** A ping as the request says it (http/ping-request.ts), without the key. */
 export interface PingInput {
   target: string;
@@ -45,7 +52,8 @@ export async function recordPing(deps: Dependencies, input: PingInput): Promise<
     ping: ping.kind,
     exitCode: ping.exitCode,
   });
-  if (ping.kind === 'fail') await alertNow(deps, config, target, ping);
+  // A success is told at once too: a recovery now, and a later failure is then a change again.
+  if (ping.kind !== 'start') await alertNow(deps, config, target, ping);
   return 'recorded';
 }
 
@@ -81,7 +89,15 @@ async function alertIfChanged(
       observation: judgePing(target, ping),
       durationMs: 0,
     }));
-    await runCycle(deps, config, resolved, { dryRun: false, tidy: false, observed });
+    await runCycle(deps, config, resolved, {
+      dryRun: false,
+      tidy: false,
+      observed,
+      delivery: {
+        budgetMs: deps.deliveryBudgets.pingMs,
+        only: (entry) => entry.targets.includes(target.name),
+      },
+    });
   } catch (error) {
     // The ping itself is stored: the next poll sees the failure and alerts then. Nothing is lost.
     deps.log(

@@ -15,6 +15,13 @@ export interface PollOptions {
   unsilence?: string;
 }
 
+/**
+ * The most a poll spends delivering messages. The function's timeout (120 s by default) has to
+ * hold the observation (a target's timeout is at most 1 minute) and the store's writes too; what
+ * is not delivered in time waits in the outbox for the next poll.
+ */
+export const POLL_DELIVERY_BUDGET_MS = 30_000;
+
 /** `?target=` named a target that the file does not have. */
 export class UnknownTargetError extends Error {
   override readonly name = 'UnknownTargetError';
@@ -39,6 +46,7 @@ export async function poll(deps: Dependencies, options: PollOptions): Promise<Po
   const cycle = await runCycle(deps, config, resolved, {
     dryRun: options.dryRun,
     tidy: !options.dryRun,
+    delivery: { budgetMs: deps.deliveryBudgets.pollMs },
     ...(full ? { allTargets: config.targets.map((t) => t.name) } : {}),
   });
   const report = pollReport(cycle, startedAt, deps.clock());

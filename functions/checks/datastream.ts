@@ -1,5 +1,6 @@
+import { z } from 'zod';
 import type { TargetOf } from '../config/schema.ts';
-import { googleApiFailure } from './google-api-error.ts';
+import { googleAnswer, googleApiFailure } from './google-api-error.ts';
 import type { KindModule } from './kind.ts';
 
 type DatastreamTarget = TargetOf<'datastream'>;
@@ -20,6 +21,17 @@ function streamConsoleUrl(target: DatastreamTarget): string {
   return `https://console.cloud.google.com/${path}?project=${encodeURIComponent(project)}`;
 }
 
+/** What we read of a stream. Proto3 JSON leaves out a default enum: no `state` is STATE_UNSPECIFIED. */
+const streamAnswer = z.looseObject({
+  state: z
+    .string()
+    .regex(/^[A-Z_]{1,100}$/, 'is not a state name')
+    .default('STATE_UNSPECIFIED'),
+  errors: z
+    .array(z.looseObject({ reason: z.string().optional(), message: z.string().optional() }))
+    .default([]),
+});
+
 /**
  * A Datastream stream, read with `projects.locations.streams.get`: its `state` is the observed
  * state, its `errors[]` the detail. API and network failures become states too, never exceptions.
@@ -27,6 +39,7 @@ function streamConsoleUrl(target: DatastreamTarget): string {
 export const datastream: KindModule<'datastream'> = {
   async check(target, { signal, google }) {
     const name = streamName(target);
+    const resource = { name: `stream ${name}`, api: 'Datastream API', viewerRole: 'roles/datastream.viewer' };
     try {
       // Loaded on first use: a ping or a poll without streams never pays for it at cold start.
       const { datastream_v1 } = await import('googleapis/build/src/apis/datastream/index.js');
@@ -36,17 +49,15 @@ export const datastream: KindModule<'datastream'> = {
         // Our own timeout and the next poll are the retry policy; gaxios' backoff would outlive both.
         { signal, retry: false, timeout: target.timeout },
       );
-      const errors = (data.errors ?? []).map((e) => [e.reason, e.message].filter(Boolean).join(': '));
+      const read = googleAnswer(data, streamAnswer, resource);
+      if ('observation' in read) return read.observation;
+      const { state, errors } = read.answer;
+      const said = errors.map((e) => [e.reason, e.message].filter(Boolean).join(': '));
       return {
-        state: data.state ?? 'STATE_UNSPECIFIED',
-        detail: errors.length > 0 ? `stream errors: ${errors.join('; ')}` : `stream ${name}`,
+        state,
+        detail: said.length > 0 ? `stream errors: ${said.join('; ')}` : `stream ${name}`,
       };
     } catch (error) {
-      const resource = {
-        name: `stream ${name}`,
-        api: 'Datastream API',
-        viewerRole: 'roles/datastream.viewer',
-      };
       return googleApiFailure(error, resource, signal, target.timeout);
     }
   },

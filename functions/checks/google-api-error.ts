@@ -1,3 +1,4 @@
+import type { z } from 'zod';
 import type { Observation } from '../model/observation.ts';
 import { describeNetworkError, excerpt } from '../net/network-error.ts';
 
@@ -59,6 +60,37 @@ export function googleApiFailure(
   return {
     state: 'UNREACHABLE',
     detail: `${resource.api}: ${describeNetworkError(error, timeoutMs, signal)}`,
+  };
+}
+
+/**
+ * A 200 from a Google API, checked against the shape the kind reads: a body that is not JSON (an
+ * HTML page from a proxy, say) or JSON of another shape is `INVALID_RESPONSE` saying which, never
+ * a made-up state.
+ */
+export function googleAnswer<T>(
+  data: unknown,
+  shape: z.ZodType<T>,
+  resource: GoogleResource,
+): { answer: T } | { observation: Observation } {
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) {
+    const text = typeof data === 'string' ? excerpt(data) : JSON.stringify(data);
+    return {
+      observation: {
+        state: 'INVALID_RESPONSE',
+        detail: `${resource.api} answered 200 for ${resource.name} with something that is not a JSON object: ${text || '(empty body)'}`,
+      },
+    };
+  }
+  const parsed = shape.safeParse(data);
+  if (parsed.success) return { answer: parsed.data };
+  const issue = parsed.error.issues[0];
+  const where = issue?.path.length ? issue.path.join('.') : '(the answer)';
+  return {
+    observation: {
+      state: 'INVALID_RESPONSE',
+      detail: `${resource.api} answered 200 for ${resource.name}, but ${where}: ${issue?.message ?? 'unexpected shape'}: ${excerpt(JSON.stringify(data))}`,
+    },
   };
 }
 

@@ -1,7 +1,7 @@
 import pLimit from 'p-limit';
 import { formatDuration } from '../config/duration.ts';
 import type { Kind, Target } from '../config/schema.ts';
-import type { Observation } from '../model/observation.ts';
+import { sanitizeObservation, type Observation } from '../model/observation.ts';
 import type { CheckContext, PrepareContext } from './kind.ts';
 import { kindOf } from './registry.ts';
 
@@ -54,6 +54,7 @@ async function observeOne(target: Target, shared: ObserveContext, prepared: unkn
       state: 'UNREACHABLE',
       detail: `the ${target.kind} check failed unexpectedly: ${error instanceof Error ? error.message : String(error)}`,
     }));
-  const observation = await Promise.race([checked, timedOut]);
+  // Whatever the check returned, what goes on is a state name and a detail of bounded size.
+  const observation = sanitizeObservation(await Promise.race([checked, timedOut]));
   return { target, observation, durationMs: Math.round(performance.now() - started) };
 }

@@ -15,17 +15,30 @@ export function formatIssue({ path, message, line }: ConfigIssue): string {
     : `${path}: ${message.slice(0, split)} (line ${line})${message.slice(split)}`;
 }
 
+/** Issues listed in an error; a file with thousands of bad entries is summed up by a count. */
+export const MAX_LISTED_ISSUES = 20;
+
 /** The targets file cannot be used; the poll fails with HTTP 500 and this message. */
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
 
   readonly file: string;
+  /** The first {@link MAX_LISTED_ISSUES}. */
   readonly issues: readonly ConfigIssue[];
+  /** How many issues there are in all. */
+  readonly count: number;
 
-  constructor(file: string, issues: readonly ConfigIssue[]) {
-    super(`invalid targets file ${file}: ${issues.map(formatIssue).join('\n')}`);
+  /** `count`: how many issues there are, when `issues` is already cut to the first few. */
+  constructor(file: string, issues: readonly ConfigIssue[], count = issues.length) {
+    const listed = issues.slice(0, MAX_LISTED_ISSUES);
+    const more = count - listed.length;
+    super(
+      `invalid targets file ${file}: ${listed.map(formatIssue).join('\n')}` +
+        (more > 0 ? `\n…and ${more} more issue${more === 1 ? '' : 's'}` : ''),
+    );
     this.file = file;
-    this.issues = issues;
+    this.issues = listed;
+    this.count = count;
   }
 }
 

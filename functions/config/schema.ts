@@ -1,6 +1,6 @@
 import { Cron } from 'croner';
 import { z } from 'zod';
-import { duration, durationWithUnit } from './duration.ts';
+import { duration, durationIn, durationWithUnit, TIMEOUT_RANGE } from './duration.ts';
 
 /** Datastream v1 stream states: https://cloud.google.com/datastream/docs/reference/rest/v1/projects.locations.streams#state */
 export const datastreamStates = [
@@ -71,14 +71,23 @@ const maintenanceWindow = z.strictObject({
 /** How long a change of health must last before it counts: a number of polls, or a duration. */
 export type Threshold = { count: number } | { forMs: number };
 
-const threshold = z.union([
-  z
-    .int()
-    .min(1)
-    .max(100)
-    .transform((count): Threshold => ({ count })),
-  durationWithUnit.transform((forMs): Threshold => ({ forMs })),
-]);
+// One schema rather than a union, so that a bad value gets the reason, not zod's "Invalid input".
+const threshold = z.union([z.number(), z.string()]).transform((value, ctx): Threshold => {
+  if (typeof value === 'string') {
+    const forMs = durationWithUnit.safeParse(value);
+    if (forMs.success) return { forMs: forMs.data };
+    for (const issue of forMs.error.issues) ctx.addIssue({ code: 'custom', message: issue.message });
+    return z.NEVER;
+  }
+  if (!Number.isInteger(value) || value < 1 || value > 100) {
+    ctx.addIssue({
+      code: 'custom',
+      message: `${value} is not a count of polls from 1 to 100, nor a duration such as 10m`,
+    });
+    return z.NEVER;
+  }
+  return { count: value };
+});
 
 /** The route of SLACK_WEBHOOK_URL, which every target uses unless it names another. */
 export const DEFAULT_ROUTE = 'default';
@@ -90,7 +99,9 @@ export const DEFAULT_ROUTE = 'default';
  */
 const inherited = {
   mention,
-  timeout: duration.describe('Check timeout: 500ms, 10s, 2m or a number of seconds'),
+  timeout: durationIn(TIMEOUT_RANGE).describe(
+    'Check timeout, 100ms to 1m: 500ms, 10s or a number of seconds',
+  ),
   failureThreshold: threshold.describe(
     'Unhealthy polls in a row (3), or for how long (10m), before an alert; default 1',
   ),
@@ -261,7 +272,14 @@ export const targetsFile = z
       )
       .default({})
       .describe('Named Slack webhooks: route name → the environment variable holding its URL'),
-    targets: z.array(target).default([]),
+    targets: z
+      .array(target, {
+        error: (issue) =>
+          issue.input === undefined ? 'is missing: the file must list at least one target' : undefined,
+      })
+      // An empty watch is refused: a file emptied by mistake would otherwise forget every stored
+      // state and re-alert every still-unhealthy target once it is fixed.
+      .min(1, 'lists no targets: the file must list at least one'),
   })
   .superRefine((file, ctx) => {
     if (DEFAULT_ROUTE in file.routes) {

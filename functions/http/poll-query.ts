@@ -6,11 +6,21 @@ export class QueryError extends Error {
   override readonly name = 'QueryError';
 }
 
+/** Every parameter a poll takes; any other is refused, so `?dryrun=true` cannot run a real poll. */
+const PARAMETERS = new Set(['dryRun', 'target', 'silence', 'for', 'unsilence']);
+
 const TRUE = new Set(['true', '1', 'yes', '']);
 const FALSE = new Set(['false', '0', 'no']);
 
 /** `?dryRun=true`, `?target=NAME` (repeatable), `?silence=NAME&for=2h`, `?unsilence=NAME`. */
 export function readPollQuery(query: Record<string, unknown>): PollOptions {
+  const unknown = Object.keys(query).filter((name) => !PARAMETERS.has(name));
+  if (unknown.length > 0) {
+    const names = unknown.slice(0, 5).map((name) => JSON.stringify(name.slice(0, 50)));
+    throw new QueryError(
+      `unknown query parameter${unknown.length === 1 ? '' : 's'} ${names.join(', ')}; expected ${[...PARAMETERS].join(', ')}`,
+    );
+  }
   const dryRun = query['dryRun'];
   if (dryRun !== undefined && (typeof dryRun !== 'string' || !(TRUE.has(dryRun) || FALSE.has(dryRun)))) {
     throw new QueryError('dryRun must be true or false');

@@ -7,7 +7,8 @@ import type { Notification } from '../model/notification.ts';
 export interface Notifier {
   /** Where messages go, for logs and reports; never a webhook URL or token. */
   readonly destination: string;
-  send(notification: Notification): Promise<void>;
+  /** Delivers, or gives up (DeliveryError) by `deadline`: no request or wait may outlast it. */
+  send(notification: Notification, deadline: Date): Promise<void>;
 }
 
 /**

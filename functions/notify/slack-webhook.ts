@@ -4,6 +4,9 @@ import { describeNetworkError } from '../net/network-error.ts';
 import { DeliveryError, type Notifier } from './notifier.ts';
 import { slackMessage, type SlackMessage } from './slack-message.ts';
 
+/** Less than this left before the deadline: not worth starting a request. */
+const MIN_ATTEMPT_MS = 500;
+
 /** Slack's answers that no retry will fix: https://api.slack.com/messaging/webhooks#handling_errors */
 const PERMANENT_STATUSES = new Set([400, 403, 404, 410]);
 
@@ -37,14 +40,16 @@ export class SlackWebhookNotifier implements Notifier {
     this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
   }
 
-  async send(notification: Notification): Promise<void> {
+  async send(notification: Notification, deadline: Date): Promise<void> {
     const message = slackMessage(notification);
-    const first = await this.attempt(message);
+    const left = () => deadline.getTime() - Date.now();
+    const first = await this.attempt(message, left());
     if (first === null) return;
-    // Rate limited: Slack says when to come back. Once, and only if that fits in this poll.
-    if (first.retryAfterMs !== null && first.retryAfterMs <= this.maxRetryAfterMs) {
-      await this.sleep(first.retryAfterMs);
-      const second = await this.attempt(message);
+    // Rate limited: Slack says when to come back. Once, and only if that fits before the deadline.
+    const wait = first.retryAfterMs;
+    if (wait !== null && wait <= this.maxRetryAfterMs && wait + MIN_ATTEMPT_MS <= left()) {
+      await this.sleep(wait);
+      const second = await this.attempt(message, left());
       if (second === null) return;
       throw second.error;
     }
@@ -54,7 +59,15 @@ export class SlackWebhookNotifier implements Notifier {
   /** Null when Slack took the message. */
   private async attempt(
     message: SlackMessage,
+    leftMs: number,
   ): Promise<{ error: DeliveryError; retryAfterMs: number | null } | null> {
+    const timeoutMs = Math.min(this.timeoutMs, leftMs);
+    if (timeoutMs < MIN_ATTEMPT_MS) {
+      return {
+        error: new DeliveryError('no time left in this delivery to reach Slack', false),
+        retryAfterMs: null,
+      };
+    }
     const seen: { retryAfter: string | null } = { retryAfter: null };
     // The client keeps response headers to itself; Retry-After is read on the way through.
     const capturing: FetchFunction = async (url, init) => {
@@ -62,7 +75,7 @@ export class SlackWebhookNotifier implements Notifier {
       seen.retryAfter = response.headers.get('retry-after');
       return response;
     };
-    const webhook = new IncomingWebhook(this.url, { timeout: this.timeoutMs, fetch: capturing });
+    const webhook = new IncomingWebhook(this.url, { timeout: timeoutMs, fetch: capturing });
     try {
       await webhook.send({ text: message.text, blocks: message.blocks as never });
       return null;
@@ -81,7 +94,7 @@ export class SlackWebhookNotifier implements Notifier {
       }
       // Request errors carry the underlying cause (timeout, refused); their text holds no URL.
       return {
-        error: new DeliveryError(`Slack unreachable: ${describeNetworkError(error, this.timeoutMs)}`, false),
+        error: new DeliveryError(`Slack unreachable: ${describeNetworkError(error, timeoutMs)}`, false),
         retryAfterMs: null,
       };
     }

@@ -1,11 +1,14 @@
 import { Firestore } from '@google-cloud/firestore';
 import type { Dependencies } from '../app/dependencies.ts';
+import { PING_DELIVERY_BUDGET_MS } from '../app/ping.ts';
+import { POLL_DELIVERY_BUDGET_MS } from '../app/poll.ts';
 import { LogNotifier } from '../notify/log-notifier.ts';
 import { SlackWebhookNotifier } from '../notify/slack-webhook.ts';
 import { pingWatchdog } from '../notify/watchdog.ts';
 import { FirestoreStateStore } from '../store/firestore.ts';
 import { MemoryStateStore } from '../store/memory.ts';
 import type { StateStore } from '../store/state-store.ts';
+import { withDeadline } from '../store/with-deadline.ts';
 import { googleApis } from './google-apis.ts';
 import type { Logger } from './log.ts';
 import type { Settings } from './settings.ts';
@@ -25,13 +28,21 @@ export function createDependencies(settings: Settings, env: NodeJS.ProcessEnv, l
     google: googleApis(env),
     log,
     clock: () => new Date(),
+    deliveryBudgets: { pollMs: POLL_DELIVERY_BUDGET_MS, pingMs: PING_DELIVERY_BUDGET_MS },
     ...(watchdogUrl ? { watchdog: () => pingWatchdog(watchdogUrl) } : {}),
   };
 }
 
+/**
+ * How long one Firestore call may take. A healthy call takes milliseconds (a transaction under
+ * contention a few seconds); past this the database is unreachable, and the poll answers 500
+ * well within the function's 120 s timeout, even after a slow observation.
+ */
+export const STORE_DEADLINE_MS = 20_000;
+
 function createStore(settings: Settings): StateStore {
   if (settings.stateStore === 'memory') return new MemoryStateStore();
-  return new FirestoreStateStore(
+  const firestore = new FirestoreStateStore(
     // Not `preferRest`: it ignores the emulator and asks for real credentials
     // (https://github.com/googleapis/nodejs-firestore/issues/1811), so tests could not cover it.
     new Firestore({
@@ -40,4 +51,5 @@ function createStore(settings: Settings): StateStore {
     }),
     settings.collectionPrefix,
   );
+  return withDeadline(firestore, STORE_DEADLINE_MS, 'Firestore');
 }

@@ -30,6 +30,7 @@ describe('the datastream check, through the real googleapis client against a loc
     });
     datastream.streams.set(name('hanging'), { hang: true });
     const streams = ['running', 'failed', 'deleted', 'forbidden', 'broken-api', 'hanging'];
+    const more = ['odd'];
     poller = await Poller.start(
       { GOOGLE_CLOUD_PROJECT: freshProject(), DATASTREAM_API_URL: datastream.url },
       `
@@ -37,6 +38,7 @@ defaults: { timeout: 700ms }
 targets:
 ${streams.map((s) => `  - { name: ${s}, kind: datastream, project: acme-data, location: asia-northeast1, stream: ${s} }`).join('\n')}
   - { name: by-full-name, kind: datastream, stream: "${name('running')}" }
+${more.map((s) => `  - { name: ${s}, kind: datastream, project: acme-data, location: asia-northeast1, stream: ${s} }`).join('\n')}
 `,
     );
   });
@@ -50,7 +52,8 @@ ${streams.map((s) => `  - { name: ${s}, kind: datastream, project: acme-data, lo
     const { status, report } = await poller.poll('?dryRun=true');
 
     expect(status).toBe(200);
-    expect(Object.fromEntries(report.targets.map((t) => [t.name, [t.state, t.detail]]))).toEqual({
+    const seen = report.targets.filter((t) => t.name !== 'odd');
+    expect(Object.fromEntries(seen.map((t) => [t.name, [t.state, t.detail]]))).toEqual({
       running: ['RUNNING', `stream ${name('running')}`],
       failed: [
         'FAILED',
@@ -71,7 +74,7 @@ ${streams.map((s) => `  - { name: ${s}, kind: datastream, project: acme-data, lo
       hanging: ['UNREACHABLE', 'timed out after 700ms'],
       'by-full-name': ['RUNNING', `stream ${name('running')}`],
     });
-    expect(report.targets.map((t) => t.healthy)).toEqual([true, false, false, false, false, false, true]);
+    expect(seen.map((t) => t.healthy)).toEqual([true, false, false, false, false, false, true]);
   });
 
   it('sends no Google credentials to DATASTREAM_API_URL', async () => {
@@ -80,4 +83,40 @@ ${streams.map((s) => `  - { name: ${s}, kind: datastream, project: acme-data, lo
     expect(datastream.requests.length).toBe(before + 1);
     expect(datastream.requests.every((r) => r.authorization === undefined)).toBe(true);
   });
+
+  it.each([
+    [
+      'a state that is a number',
+      '{"state": 42}',
+      'application/json',
+      'INVALID_RESPONSE',
+      'state: Invalid input: expected string, received number',
+    ],
+    [
+      'an HTML page',
+      '<html><body>Sign in</body></html>',
+      'text/html',
+      'INVALID_RESPONSE',
+      'that is not a JSON object: <html><body>Sign in</body></html>',
+    ],
+    [
+      'a state that is prose',
+      '{"state": "all good, really"}',
+      'application/json',
+      'INVALID_RESPONSE',
+      'state: is not a state name',
+    ],
+  ])(
+    'reads %s in a 200 as INVALID_RESPONSE of that stream alone',
+    async (_, answer, contentType, state, detail) => {
+      datastream.streams.set(name('odd'), { answer, contentType });
+      const { status, report } = await poller.poll('?dryRun=true&target=odd&target=running');
+      expect(status).toBe(200);
+      expect(report.targets.map((t) => [t.name, t.state])).toEqual([
+        ['running', 'RUNNING'],
+        ['odd', state],
+      ]);
+      expect(report.targets[1]?.detail).toContain(detail);
+    },
+  );
 });

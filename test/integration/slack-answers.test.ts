@@ -23,6 +23,7 @@ const message = {
   ],
 };
 const text = 'orders-stream (datastream) is FAILED';
+const inAMinute = () => new Date(Date.now() + 60_000);
 
 describe('Slack’s answers, through the real @slack/webhook client', () => {
   let slack: SlackReceiver;
@@ -39,7 +40,7 @@ describe('Slack’s answers, through the real @slack/webhook client', () => {
 
   it('waits out a 429’s Retry-After when it fits in the poll, then delivers', async () => {
     slack.refuseNext(429, 'rate_limited', 1, { 'retry-after': '3' });
-    await new SlackWebhookNotifier(slack.url, { sleep }).send(message);
+    await new SlackWebhookNotifier(slack.url, { sleep }).send(message, inAMinute());
     expect(waited).toEqual([3000]);
     expect(slack.messages.at(-1)?.text).toBe(text);
   });
@@ -47,7 +48,7 @@ describe('Slack’s answers, through the real @slack/webhook client', () => {
   it('leaves the message pending when Retry-After is longer than the poll can wait', async () => {
     slack.refuseNext(429, 'rate_limited', 1, { 'retry-after': '120' });
     const sent = slack.messages.length;
-    await expect(new SlackWebhookNotifier(slack.url, { sleep }).send(message)).rejects.toThrow(
+    await expect(new SlackWebhookNotifier(slack.url, { sleep }).send(message, inAMinute())).rejects.toThrow(
       new DeliveryError('Slack answered HTTP 429 (rate_limited), retry after 120s', false),
     );
     expect(slack.messages).toHaveLength(sent);
@@ -61,7 +62,7 @@ describe('Slack’s answers, through the real @slack/webhook client', () => {
     [500, 'rollup_error', false],
   ])('tells a %i (%s) apart: permanent %s', async (status, reason, permanent) => {
     slack.refuseNext(status, reason);
-    const error = await new SlackWebhookNotifier(slack.url, { sleep }).send(message).then(
+    const error = await new SlackWebhookNotifier(slack.url, { sleep }).send(message, inAMinute()).then(
       () => null,
       (e: unknown) => e as DeliveryError,
     );
@@ -73,11 +74,43 @@ describe('Slack’s answers, through the real @slack/webhook client', () => {
     const closed = await SlackReceiver.start();
     const url = closed.url;
     await closed.close();
-    const error = await new SlackWebhookNotifier(url, { sleep }).send(message).then(
+    const error = await new SlackWebhookNotifier(url, { sleep }).send(message, inAMinute()).then(
       () => null,
       (e: unknown) => e as DeliveryError,
     );
     expect(error?.message).toBe('Slack unreachable: connection refused (ECONNREFUSED)');
     expect(error?.message).not.toContain('SECRET');
+  });
+
+  it('waits out a Retry-After only when it fits before the delivery deadline', async () => {
+    slack.refuseNext(429, 'rate_limited', 1, { 'retry-after': '20' });
+    waited.length = 0;
+    const error = await new SlackWebhookNotifier(slack.url, { sleep })
+      .send(message, new Date(Date.now() + 10_000))
+      .then(
+        () => null,
+        (e: unknown) => e as DeliveryError,
+      );
+    expect(error?.message).toBe('Slack answered HTTP 429 (rate_limited), retry after 20s');
+    expect(waited).toEqual([]);
+  });
+
+  it('gives up on a hanging Slack by the delivery deadline, and starts nothing past it', async () => {
+    slack.hangNext();
+    const error = await new SlackWebhookNotifier(slack.url, { sleep })
+      .send(message, new Date(Date.now() + 1_000))
+      .then(
+        () => null,
+        (e: unknown) => e as DeliveryError,
+      );
+    expect(error?.message).toMatch(/^Slack unreachable: timed out after \d+(ms|s)$/);
+    expect(error?.permanent).toBe(false);
+    const requests = slack.requests;
+    const late = await new SlackWebhookNotifier(slack.url, { sleep }).send(message, new Date()).then(
+      () => null,
+      (e: unknown) => e as DeliveryError,
+    );
+    expect(late?.message).toBe('no time left in this delivery to reach Slack');
+    expect(slack.requests).toBe(requests);
   });
 });

@@ -1,3 +1,5 @@
+import type { IncomingHttpHeaders } from 'node:http';
+
 import { json, listen, type LocalServer } from './http-server.ts';
 
 /** A pod as a Qmonus-style `/heartbeat?cluster=true` lists it. */
@@ -21,20 +23,34 @@ export function healthyCluster(): Record<string, Pod[]> {
   };
 }
 
-type Answer = { status: number; body: unknown; raw?: boolean } | { hang: true };
+/** What the endpoint answers: a body (JSON unless `raw`), with extra response headers if given. */
+type Answer =
+  { status: number; body: unknown; raw?: boolean; headers?: Record<string, string> } | { hang: true };
+
+/** One request the endpoint received, with every header it was sent (lower-cased names). */
+export interface ReceivedRequest {
+  url: string;
+  authorization: string | undefined;
+  headers: IncomingHttpHeaders;
+}
 
 /** A cluster's heartbeat endpoint on a free port; what it answers can be changed between polls. */
 export class ClusterServer {
   answer: Answer = { status: 200, body: healthyCluster() };
-  readonly requests: { url: string; authorization: string | undefined }[] = [];
+  readonly requests: ReceivedRequest[] = [];
   private server!: LocalServer;
 
   static async start(port = 0): Promise<ClusterServer> {
     const cluster = new ClusterServer();
     cluster.server = await listen((req, res) => {
-      cluster.requests.push({ url: req.url ?? '', authorization: req.headers.authorization });
+      cluster.requests.push({
+        url: req.url ?? '',
+        authorization: req.headers.authorization,
+        headers: req.headers,
+      });
       const answer = cluster.answer;
       if ('hang' in answer) return;
+      for (const [name, value] of Object.entries(answer.headers ?? {})) res.setHeader(name, value);
       if (answer.raw) res.writeHead(answer.status, { 'content-type': 'text/html' }).end(String(answer.body));
       else json(res, answer.status, answer.body);
     }, port);

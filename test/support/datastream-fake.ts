@@ -4,7 +4,9 @@ import { json, listen, type LocalServer } from './http-server.ts';
 export type FakeStream =
   | { state: string; errors?: { reason?: string; message?: string }[] }
   | { httpStatus: number; message: string; status: string }
-  | { hang: true };
+  | { hang: true }
+  /** A 200 with any body: JSON of another shape, or a page that is not JSON at all. */
+  | { answer: string; contentType: string };
 
 /**
  * A Datastream-compatible REST server: answers `GET /v1/projects/P/locations/L/streams/S` like
@@ -27,6 +29,8 @@ export class DatastreamFake {
         json(res, 404, {
           error: { code: 404, message: `Resource '${name}' was not found`, status: 'NOT_FOUND' },
         });
+      } else if ('answer' in stream) {
+        res.writeHead(200, { 'content-type': stream.contentType }).end(stream.answer);
       } else if ('hang' in stream) {
         // Never answers: the poller's timeout has to end it.
       } else if ('httpStatus' in stream) {

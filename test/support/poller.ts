@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { http } from '@google-cloud/functions-framework';
 import { getTestServer } from '@google-cloud/functions-framework/testing';
+import type { Dependencies } from '../../functions/app/dependencies.ts';
 import type { PollReport } from '../../functions/app/report.ts';
 import { createPingHandler } from '../../functions/http/ping-handler.ts';
 import { createPollHandler } from '../../functions/http/poll-handler.ts';
@@ -42,7 +43,12 @@ export class Poller {
   static async start(
     env: Record<string, string>,
     yaml: string,
-    options: { clock?: () => Date; pingEnv?: Record<string, string> } = {},
+    options: {
+      clock?: () => Date;
+      pingEnv?: Record<string, string>;
+      /** Adjusts the real dependencies (shorter budgets, a store that cannot be reached). */
+      configure?: (deps: Dependencies) => void;
+    } = {},
   ): Promise<Poller> {
     const dir = await mkdtemp(join(tmpdir(), 'poller-'));
     const poller = new Poller(join(dir, 'targets.yaml'));
@@ -53,6 +59,7 @@ export class Poller {
       const settings = readSettings(fullEnv);
       const deps = createDependencies(settings, fullEnv, log);
       if (options.clock) deps.clock = options.clock;
+      options.configure?.(deps);
       return { settings, deps };
     };
     const pollSide = wire(env);

@@ -15,11 +15,19 @@ export class SlackReceiver {
   /** Called with each accepted message (the demo prints them). */
   onMessage: (payload: SlackPayload) => void = () => undefined;
   private refusals: { status: number; body: string; headers: Record<string, string> }[] = [];
+  private hangs = 0;
+  /** How many requests reached it, answered or not. */
+  requests = 0;
   private server!: LocalServer;
 
   static async start(port = 0): Promise<SlackReceiver> {
     const receiver = new SlackReceiver();
     receiver.server = await listen((req, res, body) => {
+      receiver.requests++;
+      if (receiver.hangs > 0) {
+        receiver.hangs--;
+        return; // Never answers: the sender's own timeout has to end it.
+      }
       const refusal = receiver.refusals.shift();
       if (refusal) {
         res.writeHead(refusal.status, { 'content-type': 'text/plain', ...refusal.headers }).end(refusal.body);
@@ -40,6 +48,11 @@ export class SlackReceiver {
 
   refuseNext(status: number, body = 'internal_error', times = 1, headers: Record<string, string> = {}): void {
     for (let i = 0; i < times; i++) this.refusals.push({ status, body, headers });
+  }
+
+  /** The next `times` requests get no answer at all, as from a Slack that hangs. */
+  hangNext(times = 1): void {
+    this.hangs += times;
   }
 
   close(): Promise<void> {

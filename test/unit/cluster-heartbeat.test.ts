@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { clusterHeartbeat, MAX_BODY_BYTES } from '../../functions/checks/cluster-heartbeat.ts';
+import { ConfigError } from '../../functions/config/errors.ts';
 import { parseConfig } from '../../functions/config/load.ts';
 import { resolveAll } from '../../functions/config/resolve.ts';
 import type { TargetOf } from '../../functions/config/schema.ts';
@@ -11,7 +12,7 @@ let cluster: ClusterServer;
 beforeAll(async () => (cluster = await ClusterServer.start()));
 afterAll(() => cluster.close());
 
-function target(extra = ''): TargetOf<'cluster-heartbeat'> {
+function target(extra = '', env: NodeJS.ProcessEnv = { QMONUS_TOKEN: 'tok' }): TargetOf<'cluster-heartbeat'> {
   const config = parseConfig(
     `targets:
   - name: qmonus-prod
@@ -22,7 +23,7 @@ function target(extra = ''): TargetOf<'cluster-heartbeat'> {
 ${extra}`,
     'targets.yaml',
   );
-  const { targets } = resolveAll(config, config.targets, { QMONUS_TOKEN: 'tok' });
+  const { targets } = resolveAll(config, config.targets, env);
   return targets[0] as TargetOf<'cluster-heartbeat'>;
 }
 
@@ -158,5 +159,153 @@ describe('the cluster-heartbeat check', () => {
     cluster.answer = { status: 200, body: healthyCluster() };
     await check(target('    headers: { Authorization: "Bearer ${QMONUS_TOKEN}" }'));
     expect(cluster.requests.at(-1)?.authorization).toBe('Bearer tok');
+  });
+});
+
+describe('the cluster-heartbeat check, on pods that are not what they should be', () => {
+  it.each([
+    ['a null pod in a list', { APIGW: [null, pod('apigw-1')] }, 'APIGW/pod #1: not an object (null)'],
+    ['a number in a list', { APIGW: [pod('apigw-1'), 42] }, 'APIGW/pod #2: not an object (42)'],
+    ['a string in a list', { APIGW: ['apigw-1'] }, 'APIGW/pod #1: not an object ("apigw-1")'],
+    ['an array in a list', { APIGW: [[pod('apigw-1')]] }, 'APIGW/pod #1: not an object (an array)'],
+    ['a null pod keyed by hostname', { APIGW: { 'apigw-1': null } }, 'APIGW/apigw-1: not an object (null)'],
+    [
+      'a pod whose hostname is not a string',
+      { APIGW: [pod('apigw-1'), { ...pod('x', { database: false }), hostname: 42 }] },
+      'APIGW/pod #2 (hostname 42): database=false (allowed: true)',
+    ],
+    ['a component that is not a list of pods', { APIGW: 'down' }, 'APIGW: not a list of pods ("down")'],
+  ])('is DEGRADED for %s, and says so rather than "component missing"', async (_, apigw, detail) => {
+    cluster.answer = { status: 200, body: { ...healthyCluster(), ...apigw } };
+    expect(await check()).toEqual({ state: 'DEGRADED', detail });
+  });
+
+  it('still ignores keys that hold no pods at all, such as a version', async () => {
+    cluster.answer = { status: 200, body: { ...healthyCluster(), version: '1.2', build: { sha: 'abc' } } };
+    expect(await check()).toEqual({ state: 'HEALTHY', detail: '3 components, 4 pods, all healthy' });
+  });
+});
+
+describe('the cluster-heartbeat check, on a huge list of problems', () => {
+  it('says how many problems there are and lists only the first 20', async () => {
+    // 7,500 empty pods: a 22 KB answer with three problems each, which used to make a 1 MiB detail.
+    cluster.answer = { status: 200, body: { APIGW: Array.from({ length: 7500 }, () => ({})) } };
+    const { state, detail } = await check({ ...target(), components: { APIGW: 1, SCHEDULE: 1 } });
+    const lines = detail.split('\n');
+    expect(state).toBe('DEGRADED');
+    expect(detail.length).toBeLessThan(4096);
+    expect(lines[0]).toBe('22,501 problems, in 1 component and 7,500 pods; the first 20:');
+    expect(lines.slice(1, 5)).toEqual([
+      'SCHEDULE: component missing (no pods in the answer)',
+      'APIGW/pod #1: outofservice=missing (allowed: false)',
+      'APIGW/pod #1: database=missing (allowed: true)',
+      'APIGW/pod #1: memorystore=missing (allowed: true)',
+    ]);
+    expect(lines.slice(1, -1)).toHaveLength(20);
+    expect(lines.at(-1)).toBe('…and 22,481 more');
+  });
+
+  it('keeps each line short when the answer holds huge values', async () => {
+    const huge = 'x'.repeat(100_000);
+    cluster.answer = { status: 200, body: { [huge]: [{ ...pod(huge), database: huge }] } };
+    const { state, detail } = await check({ ...target(), components: {} });
+    expect(state).toBe('DEGRADED');
+    expect(detail.length).toBeLessThan(1024);
+  });
+});
+
+describe('the cluster-heartbeat headers', () => {
+  /** Resolves one target with these headers and environment, collecting the problems reported. */
+  function resolveHeaders(headers: Record<string, string>, env: NodeJS.ProcessEnv) {
+    const problems: string[] = [];
+    clusterHeartbeat.resolve?.({ ...target(), headers }, env, (path, message) => {
+      problems.push(`${path.map(String).join('.')}: ${message}`);
+    });
+    return problems;
+  }
+
+  const secret = 'S3cr3t-t0ken-value';
+
+  it.each([
+    [
+      'a line feed',
+      `${secret}\nX-Injected: 1`,
+      'headers.X-Api-Key: the value (from ${QMONUS_TOKEN}) contains a line break',
+    ],
+    [
+      'a carriage return',
+      `${secret}\r`,
+      'headers.X-Api-Key: the value (from ${QMONUS_TOKEN}) contains a line break',
+    ],
+    ['a NUL', `${secret}\0`, 'headers.X-Api-Key: the value (from ${QMONUS_TOKEN}) contains a NUL character'],
+    [
+      'a character beyond Latin-1',
+      `${secret}\u2028`,
+      'headers.X-Api-Key: the value (from ${QMONUS_TOKEN}) contains a character beyond Latin-1, which a header cannot carry',
+    ],
+  ])('reports a value with %s as a config problem that never shows the value', (_, token, problem) => {
+    const problems = resolveHeaders({ 'X-Api-Key': '${QMONUS_TOKEN}' }, { QMONUS_TOKEN: token });
+    expect(problems).toEqual([problem]);
+    expect(problems.join()).not.toContain(secret);
+  });
+
+  it('reports an invalid value written in the file itself, without the value', () => {
+    expect(resolveHeaders({ 'X-Api-Key': `${secret}\u0000` }, {})).toEqual([
+      'headers.X-Api-Key: the value contains a NUL character',
+    ]);
+  });
+
+  it.each(['X Api Key', 'X-Api-Key:', '', 'Clé'])(
+    'reports a header name %j that is not an HTTP token',
+    (name) => {
+      expect(resolveHeaders({ [name]: 'v' }, {})).toEqual([
+        `headers.${name}: is not a valid header name (letters, digits and !#$%&'*+-.^_\`|~ only)`,
+      ]);
+    },
+  );
+
+  it('fails the poll with a ConfigError naming the header and its line', () => {
+    const config = parseConfig(
+      `targets:
+  - name: qmonus-prod
+    kind: cluster-heartbeat
+    url: https://x/h
+    headers:
+      X-Api-Key: "\${QMONUS_TOKEN}"
+`,
+      'targets.yaml',
+    );
+    const resolve = () => resolveAll(config, config.targets, { QMONUS_TOKEN: `${secret}\n` });
+    expect(resolve).toThrow(ConfigError);
+    expect(resolve).toThrow(
+      'targets[0].headers.X-Api-Key: the value (from ${QMONUS_TOKEN}) contains a line break (line 6)',
+    );
+    expect(resolve).not.toThrow(secret);
+  });
+
+  it('never puts a header value in a detail, even when fetch rejects it', async () => {
+    const t = { ...target(), headers: { 'X-Api-Key': `${secret}\nX-Injected: 1` } };
+    const { state, detail } = await check(t);
+    expect(state).toBe('UNREACHABLE');
+    expect(detail).not.toContain(secret);
+    expect(detail).toContain('[redacted]');
+  });
+
+  it('redacts a header value the endpoint echoes back in its answer', async () => {
+    cluster.answer = { status: 401, body: { error: `invalid key Bearer ${secret}` } };
+    const t = { ...target(), headers: { Authorization: `Bearer ${secret}` } };
+    expect(await check(t)).toEqual({
+      state: 'HTTP_401',
+      detail: 'HTTP 401 Unauthorized: {"error":"invalid key [redacted]"}',
+    });
+  });
+
+  it('redacts the token of an Authorization value even when it appears alone', async () => {
+    cluster.answer = { status: 403, body: `token ${secret} expired`, raw: true };
+    const t = { ...target(), headers: { Authorization: `Bearer ${secret}` } };
+    expect(await check(t)).toEqual({
+      state: 'HTTP_403',
+      detail: 'HTTP 403 Forbidden: token [redacted] expired',
+    });
   });
 });

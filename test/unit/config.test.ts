@@ -1,7 +1,9 @@
-import { readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../functions/config/errors.ts';
-import { loadConfig, parseConfig } from '../../functions/config/load.ts';
+import { loadConfig, MAX_FILE_BYTES, parseConfig } from '../../functions/config/load.ts';
 import { resolveAll, resolveOnly } from '../../functions/config/resolve.ts';
 import { kinds } from '../../functions/config/schema.ts';
 
@@ -88,7 +90,7 @@ targets:
   it.each([
     ['500ms', 500],
     ['10s', 10_000],
-    ['2m', 120_000],
+    ['1m', 60_000],
     [3, 3000],
     [0.5, 500],
   ])('reads the duration %j as %i ms', (timeout, millis) => {
@@ -285,12 +287,77 @@ targets:
     ],
     [
       'a route whose webhook variable is not set',
-      `routes:\n  data: SLACK_WEBHOOK_NOT_SET\ntargets: []`,
+      `routes:\n  data: SLACK_WEBHOOK_NOT_SET\ntargets: [{ name: a, kind: push, every: 1d }]`,
       'routes.data: environment variable SLACK_WEBHOOK_NOT_SET is not set (line 2)',
     ],
   ])('rejects %s', (_, yaml, expected) => {
     // Whole lines: a message that grew or lost a part (a kind missing from the list) fails.
     expect(errorOf(yaml).replace('invalid targets file targets.yaml: ', '').split('\n')).toContain(expected);
+  });
+
+  it.each([
+    ['1.5ms', 'duration "1.5ms" is out of range (line 1); expected 100ms to 1m'],
+    [0.0001, 'duration 0.0001 is out of range (line 1); expected 100ms to 1m'],
+    ['25d', 'duration "25d" is out of range (line 1); expected 100ms to 1m'],
+    ['50d', 'duration "50d" is out of range (line 1); expected 100ms to 1m'],
+  ])('rejects a timeout of %j that no check could keep, with field and line', (timeout, expected) => {
+    expect(
+      errorOf(`targets: [{ name: a, kind: push, every: 1d, timeout: ${JSON.stringify(timeout)} }]`),
+    ).toBe(`invalid targets file targets.yaml: targets[0].timeout: ${expected}`);
+  });
+
+  it.each([
+    ['every', '0.5'],
+    ['grace', '"500d"'],
+    ['remindEvery', '"10ms"'],
+    ['failureThreshold', '"100ms"'],
+    ['maxRuntime', '"401d"'],
+  ])('rejects %s: %s outside a second to 400 days', (key, value) => {
+    expect(errorOf(`targets: [{ name: a, kind: push, schedule: "0 3 * * *", ${key}: ${value} }]`)).toMatch(
+      new RegExp(
+        `targets\\[0\\]\\.${key}(\\.every)?: duration .* is out of range \\(line 1\\); expected 1s to 400d`,
+      ),
+    );
+  });
+
+  it.each([
+    ['an empty file', '', 'targets: is missing: the file must list at least one target'],
+    [
+      'a file of comments',
+      '# nothing yet\n# still nothing\n',
+      'targets: is missing: the file must list at least one target',
+    ],
+    ['an empty list', 'targets: []\n', 'targets: lists no targets: the file must list at least one (line 1)'],
+  ])('refuses %s: an empty watch would forget every stored state', (_, yaml, expected) => {
+    expect(errorOf(yaml)).toBe(`invalid targets file targets.yaml: ${expected}`);
+  });
+
+  it('lists the first 20 issues of a file full of them, then how many more', () => {
+    const yaml = `targets:\n${Array.from({ length: 500 }, (_, i) => `  - { name: t${i}, kind: nope }`).join('\n')}`;
+    const lines = errorOf(yaml).split('\n');
+    expect(lines).toHaveLength(21);
+    expect(lines.at(-1)).toBe('…and 480 more issues');
+  });
+
+  it('refuses a file over 1 MiB before parsing it', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'big-'));
+    const file = join(dir, 'targets.yaml');
+    await writeFile(file, `# ${'x'.repeat(MAX_FILE_BYTES)}\n`);
+    await expect(loadConfig(file)).rejects.toThrow(
+      `invalid targets file ${file}: (root): the file is ${MAX_FILE_BYTES + 3} bytes; at most ${MAX_FILE_BYTES} are read (1 MiB)`,
+    );
+  });
+
+  it('names the file when YAML aliases would expand without end', () => {
+    const bomb = [
+      'a: &a [x, x, x, x, x, x, x, x, x]',
+      ...Array.from({ length: 12 }, (_, i) => {
+        const name = String.fromCharCode(98 + i);
+        const previous = String.fromCharCode(97 + i);
+        return `${name}: &${name} [*${previous}, *${previous}, *${previous}, *${previous}, *${previous}, *${previous}, *${previous}, *${previous}, *${previous}]`;
+      }),
+    ].join('\n');
+    expect(errorOf(bomb)).toMatch(/^invalid targets file targets\.yaml: \(root\): YAML: .*alias/i);
   });
 
   it('rejects broken YAML with its line', () => {

@@ -298,3 +298,33 @@ describe('flap protection by duration (failureThreshold: 10m)', () => {
     ]).toEqual(['RUNNING', null, null, null, 'FAILED']);
   });
 });
+
+describe('planning a poll', () => {
+  it('makes a target whose stored state cannot be judged INVALID_RESPONSE, and judges every other', async () => {
+    const { planChanges } = await import('../../functions/alerting/plan.ts');
+    const reminding = { ...stream, remindEvery: 60_000, route: 'default', dependsOn: [], mention: [] };
+    const target = (name: string) =>
+      ({ ...reminding, name }) as unknown as import('../../functions/config/schema.ts').Target;
+    // A stored entry without `since`, as a hand edit or an old bug could leave it.
+    const corrupt = {
+      kind: 'datastream',
+      state: 'FAILED',
+      healthy: false,
+      detail: '',
+      unhealthySince: null,
+      streak: null,
+    } as unknown as TargetStatus;
+    const { decisions, changes } = planChanges(
+      [
+        { target: target('broken'), observation: { state: 'FAILED', detail: 'still failed' } },
+        { target: target('fine'), observation: { state: 'FAILED', detail: 'newly failed' } },
+      ],
+      new Map([['broken', corrupt]]),
+      at(0),
+      { silenced: () => false, consoleUrl: () => null },
+    );
+    expect(decisions.map((d) => d.status.state)).toEqual(['INVALID_RESPONSE', 'FAILED']);
+    expect(decisions[0]?.transition?.detail).toMatch(/^judging this target failed: .*; still failed$/);
+    expect(changes.messages.flatMap((m) => m.notices.map((n) => n.target))).toEqual(['broken', 'fine']);
+  });
+});

@@ -43,6 +43,7 @@ async function dependencies(store: MemoryStateStore, sent: Notification[]): Prom
     google: googleApis({}),
     log: () => undefined,
     clock: () => new Date('2026-11-21T03:00:00Z'),
+    deliveryBudgets: { pollMs: 30_000, pingMs: 5_000 },
   };
 }
 
