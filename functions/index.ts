@@ -9,9 +9,11 @@ import { createPollHandler } from './http/poll-handler.ts';
 import { createDependencies } from './runtime/create-dependencies.ts';
 import { jsonLogger } from './runtime/log.ts';
 import { readSettings } from './runtime/settings.ts';
+import { GracefulShutdown } from './runtime/shutdown.ts';
 
 const log = jsonLogger();
 const settings = readSettings(process.env);
-const dependencies = createDependencies(settings, process.env, log);
-http('poll', createPollHandler(dependencies));
-http('ping', createPingHandler(dependencies, settings.pingKey));
+const shutdown = new GracefulShutdown();
+const dependencies = { ...createDependencies(settings, process.env, log), stopping: () => shutdown.stopping };
+http('poll', shutdown.track(createPollHandler(dependencies)));
+http('ping', shutdown.track(createPingHandler(dependencies, settings.pingKey)));

@@ -1,3 +1,4 @@
+import type { ServerResponse } from 'node:http';
 import { listen, type LocalServer } from './http-server.ts';
 
 /** What Slack's incoming webhook would have posted. */
@@ -16,6 +17,7 @@ export class SlackReceiver {
   onMessage: (payload: SlackPayload) => void = () => undefined;
   private refusals: { status: number; body: string; headers: Record<string, string> }[] = [];
   private hangs = 0;
+  private delays: number[] = [];
   /** How many requests reached it, answered or not. */
   requests = 0;
   private server!: LocalServer;
@@ -28,17 +30,28 @@ export class SlackReceiver {
         receiver.hangs--;
         return; // Never answers: the sender's own timeout has to end it.
       }
+      const delay = receiver.delays.shift();
+      if (delay !== undefined) {
+        setTimeout(() => {
+          receiver.accept(body, res);
+        }, delay);
+        return;
+      }
       const refusal = receiver.refusals.shift();
       if (refusal) {
         res.writeHead(refusal.status, { 'content-type': 'text/plain', ...refusal.headers }).end(refusal.body);
         return;
       }
-      const payload = JSON.parse(body) as SlackPayload;
-      receiver.messages.push(payload);
-      receiver.onMessage(payload);
-      res.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
+      receiver.accept(body, res);
     }, port);
     return receiver;
+  }
+
+  private accept(body: string, res: ServerResponse): void {
+    const payload = JSON.parse(body) as SlackPayload;
+    this.messages.push(payload);
+    this.onMessage(payload);
+    res.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
   }
 
   /** The webhook URL, with a secret-looking path like the real ones. */
@@ -48,6 +61,11 @@ export class SlackReceiver {
 
   refuseNext(status: number, body = 'internal_error', times = 1, headers: Record<string, string> = {}): void {
     for (let i = 0; i < times; i++) this.refusals.push({ status, body, headers });
+  }
+
+  /** The next request is taken, but only answered (200) after `ms`: a slow Slack. */
+  delayNext(ms: number): void {
+    this.delays.push(ms);
   }
 
   /** The next `times` requests get no answer at all, as from a Slack that hangs. */
