@@ -16,15 +16,20 @@ export interface PingRequest {
 export const MAX_PING_MESSAGE_BYTES = 10 * 1024;
 
 /**
+ * The largest body a ping may send; a larger one is refused (413) before it is read. The exec
+ * wrapper sends a 10 KB output tail, so this leaves room for any client's framing, and a request
+ * of this size costs an instance nothing worth measuring.
+ */
+export const MAX_PING_BODY_BYTES = 100 * 1024;
+
+/**
  * Reads the path and query of a ping. Healthchecks-style suffixes (`/start`, `/fail`, `/<exit
- * code>`) and Tianji-style `?status=up|down&msg=…&value=…` both work. Null: not a ping URL.
+ * code>`) and Tianji-style `?status=up|down&msg=…&value=…` both work. Null: not a ping URL,
+ * including a path that does not decode. Never throws: an exception here would carry the path,
+ * and so the key, into a stack trace on stderr.
  */
 export function parsePing(path: string, query: Record<string, unknown>): PingRequest | null {
-  const parts = path
-    .split('/')
-    .filter((part) => part !== '')
-    .map(decodeURIComponent);
-  const [key, target, suffix, ...rest] = parts;
+  const [key, target, suffix, ...rest] = pathSegments(path) ?? [];
   if (!key || !target || rest.length > 0) return null;
 
   let kind: PingKind = 'success';
@@ -49,6 +54,24 @@ export function parsePing(path: string, query: Record<string, unknown>): PingReq
     value: first(query['value']) !== undefined && Number.isFinite(value) ? value : null,
     msg: capMessage(first(query['msg']) ?? ''),
   };
+}
+
+/**
+ * The non-empty segments of a path, percent-decoded; null when one does not decode (a stray `%`,
+ * an escape that is not UTF-8), where `decodeURIComponent` would throw.
+ */
+export function pathSegments(path: string): string[] | null {
+  const segments: string[] = [];
+  for (const segment of path.split('/')) {
+    if (segment === '') continue;
+    try {
+      segments.push(decodeURIComponent(segment));
+    } catch (error) {
+      if (error instanceof URIError) return null;
+      throw error;
+    }
+  }
+  return segments;
 }
 
 function first(value: unknown): string | undefined {

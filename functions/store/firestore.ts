@@ -1,5 +1,10 @@
-import { randomUUID } from 'node:crypto';
-import { FieldValue, Timestamp, type DocumentReference, type Firestore } from '@google-cloud/firestore';
+import {
+  FieldPath,
+  FieldValue,
+  Timestamp,
+  type DocumentReference,
+  type Firestore,
+} from '@google-cloud/firestore';
 import { DEFAULT_ROUTE, type Kind } from '../config/schema.ts';
 import type { Notice, Notification } from '../model/notification.ts';
 import type { Ping, PushRecord } from '../model/ping.ts';
@@ -7,9 +12,10 @@ import type { Streak, TargetStatus } from '../model/target-status.ts';
 import { lastField, summarizePings } from './push-records.ts';
 import {
   forgottenTargets,
-  newestPings,
+  freeSlot,
   newOutboxEntries,
-  RECENT_PINGS,
+  PING_SLOTS,
+  slotsForLegacy,
   writesAnything,
   type NewOutboxEntry,
 } from './shared.ts';
@@ -68,9 +74,12 @@ interface StoredOutbox {
  * - `outbox/{id}`: a message not yet delivered (one per route per poll, listing its
  *   `transitionIds` and the `notices` to render), deleted once sent.
  * - `status/silences`: ad-hoc silences, `targets: { name: until }`.
- * - `pings/{target}`: a push target's `lastSuccess`, `lastStart`, `lastFailure` and `recent` pings.
- *   A ping is a merge write with an array union, never a transaction, so a burst of pings to one
- *   target contends on nothing and loses nothing; reading trims the list back to the newest few.
+ * - `pings/{target}`: a push target's `lastSuccess`, `lastStart`, `lastFailure` and `slots`, a map
+ *   of at most `PING_SLOTS` pings (why slots and which one a ping takes: store/shared.ts). A ping
+ *   reads the document to pick its slot and writes that one field path and its `last*` field,
+ *   never in a transaction, so a burst of pings to one target contends on nothing, and the
+ *   document stays far below 1 MiB however many come. Documents of 0.1 hold a `recent` list
+ *   instead: read too, and moved into slots by the next poll that tidies.
  */
 export class FirestoreStateStore implements StateStore {
   private readonly db: Firestore;
@@ -175,11 +184,17 @@ export class FirestoreStateStore implements StateStore {
   }
 
   async recordPing(name: string, ping: Ping): Promise<void> {
+    const ref = this.pingDoc(name);
+    // A plain read, not a transaction: it only picks the slot. Two concurrent pings that pick the
+    // same one keep the one written last; neither waits or retries (store/shared.ts#PING_SLOTS).
+    const slot = String(freeSlot(slotList((await ref.get()).get('slots')), (p) => p.at.toMillis()));
     const at = Timestamp.fromDate(ping.at);
-    const stored: StoredPing = { ...ping, id: randomUUID(), at };
-    await this.pingDoc(name).set(
-      { [lastField(ping.kind)]: at, recent: FieldValue.arrayUnion(stored) },
-      { merge: true },
+    const stored: StoredPing = { ...ping, at };
+    const last = lastField(ping.kind);
+    // mergeFields: the slot is replaced whole, and nothing else in the document is touched.
+    await ref.set(
+      { [last]: at, slots: { [slot]: stored } },
+      { mergeFields: [last, new FieldPath('slots', slot)] },
     );
   }
 
@@ -193,7 +208,7 @@ export class FirestoreStateStore implements StateStore {
         if (!snapshot.exists || name === undefined) return;
         const data = snapshot.data() as StoredPushRecord;
         found.set(name, fromStoredPush(data));
-        if (options.trim && (data.recent?.length ?? 0) > 2 * RECENT_PINGS) await this.trimPings(snapshot.ref);
+        if (options.trim && data.recent !== undefined) await this.retireLegacyPings(snapshot.ref);
       }),
     );
     return found;
@@ -215,43 +230,66 @@ export class FirestoreStateStore implements StateStore {
     );
   }
 
-  /** Keeps the newest pings only; a transaction, so a ping arriving meanwhile is not dropped. */
-  private async trimPings(ref: DocumentReference): Promise<void> {
+  /**
+   * Moves the newest pings of a 0.1 `recent` list into slots and drops the list, whose size has
+   * no bound. A transaction, so a ping landing meanwhile in a slot is not overwritten.
+   */
+  private async retireLegacyPings(ref: DocumentReference): Promise<void> {
     await this.db.runTransaction(async (tx) => {
-      const recent = ((await tx.get(ref)).get('recent') as StoredPing[] | undefined) ?? [];
-      // Keep arrival order (oldest first), as array union appends.
-      // Stored in arrival order (oldest first), as array union appends.
-      const newest = newestPings(recent, (ping) => ping.at.toMillis()).reverse();
-      tx.update(ref, { recent: newest });
+      const snapshot = await tx.get(ref);
+      const legacy = snapshot.get('recent') as StoredPing[] | undefined;
+      if (legacy === undefined) return;
+      const moves = slotsForLegacy(slotList(snapshot.get('slots')), legacy, (p) => p.at.toMillis());
+      tx.update(ref, {
+        recent: FieldValue.delete(),
+        ...Object.fromEntries([...moves].map(([slot, ping]) => [`slots.${slot}`, ping])),
+      });
     });
   }
 }
 
 interface StoredPing {
-  /** Makes every ping a distinct array element: arrayUnion would merge two identical ones. */
-  id: string;
   kind: Ping['kind'];
   at: Timestamp;
   message: string;
   exitCode: number | null;
   value: number | null;
+  /** In 0.1 `recent` lists only: kept every element distinct for the array union. */
+  id?: string;
 }
 
 interface StoredPushRecord {
   lastSuccess?: Timestamp;
   lastStart?: Timestamp;
   lastFailure?: Timestamp;
+  /** Slot number → ping. */
+  slots?: Record<string, StoredPing>;
+  /** 0.1: every ping appended, trimmed by polls. */
   recent?: StoredPing[];
 }
 
+/** The slots as a list, `undefined` where empty. */
+function slotList(slots: unknown): (StoredPing | undefined)[] {
+  const stored = (slots ?? {}) as Record<string, StoredPing | undefined>;
+  return Array.from({ length: PING_SLOTS }, (_, slot) => stored[String(slot)]);
+}
+
 function fromStoredPush(data: StoredPushRecord): PushRecord {
+  // The 0.1 list first: it is older than any slot.
+  const stored = [...(data.recent ?? []), ...Object.values(data.slots ?? {})];
   return summarizePings(
     {
       lastSuccess: data.lastSuccess?.toDate() ?? null,
       lastStart: data.lastStart?.toDate() ?? null,
       lastFailure: data.lastFailure?.toDate() ?? null,
     },
-    (data.recent ?? []).map((p) => ({ ...p, at: p.at.toDate() })),
+    stored.map(({ kind, at, message, exitCode, value }) => ({
+      kind,
+      at: at.toDate(),
+      message,
+      exitCode,
+      value,
+    })),
   );
 }
 

@@ -3,8 +3,15 @@ import type { Ping, PushRecord } from '../model/ping.ts';
 import type { TargetStatus } from '../model/target-status.ts';
 import type { Transition } from '../model/transition.ts';
 import { lastField, summarizePings } from './push-records.ts';
-import { forgottenTargets, newOutboxEntries, RECENT_PINGS, writesAnything } from './shared.ts';
+import { forgottenTargets, freeSlot, newOutboxEntries, PING_SLOTS, writesAnything } from './shared.ts';
 import type { Changes, OutboxEntry, StateStore } from './state-store.ts';
+
+interface MemoryPushRecord {
+  lastSuccess: Date | null;
+  lastStart: Date | null;
+  lastFailure: Date | null;
+  slots: (Ping | undefined)[];
+}
 
 /**
  * Keeps everything in this process: for local runs without a Google project, and for unit tests.
@@ -14,7 +21,7 @@ export class MemoryStateStore implements StateStore {
   readonly statuses = new Map<string, TargetStatus>();
   readonly transitions: (Transition & { id: string; notifiedAt: Date | null })[] = [];
   private readonly outbox = new Map<string, OutboxEntry & { claimedUntil: Date | null }>();
-  private readonly pings = new Map<string, PushRecord>();
+  private readonly pings = new Map<string, MemoryPushRecord>();
   private readonly silenced = new Map<string, Date>();
 
   read(names: readonly string[]): Promise<Map<string, TargetStatus>> {
@@ -82,16 +89,17 @@ export class MemoryStateStore implements StateStore {
     return Promise.resolve();
   }
 
+  // The same slots as the Firestore store (store/shared.ts), so both keep the same pings.
   recordPing(name: string, ping: Ping): Promise<void> {
     const record = this.pings.get(name) ?? {
       lastSuccess: null,
       lastStart: null,
       lastFailure: null,
-      recent: [],
+      slots: Array.from({ length: PING_SLOTS }, () => undefined),
     };
     record[lastField(ping.kind)] = ping.at;
-    // summarizePings wants arrival order: oldest first.
-    this.pings.set(name, summarizePings(record, [...record.recent.slice(0, RECENT_PINGS).reverse(), ping]));
+    record.slots[freeSlot(record.slots, (p) => p.at.getTime())] = ping;
+    this.pings.set(name, record);
     return Promise.resolve();
   }
 
@@ -99,7 +107,8 @@ export class MemoryStateStore implements StateStore {
     const found = new Map<string, PushRecord>();
     for (const name of names) {
       const record = this.pings.get(name);
-      if (record) found.set(name, record);
+      const pings = record?.slots.filter((p) => p !== undefined);
+      if (record && pings) found.set(name, summarizePings(record, pings));
     }
     return Promise.resolve(found);
   }

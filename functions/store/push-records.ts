@@ -4,9 +4,9 @@ import { newestPings } from './shared.ts';
 const latestOf = (a: Date | null, b: Date | null) => (a && b ? (a > b ? a : b) : (a ?? b));
 
 /**
- * A push target's record from its stored fields and pings in order of arrival. The `last*` fields are
- * kept apart from the capped list (ten starts must not erase the last success) and may lag a ping
- * written at the same instant, so the newest of both wins.
+ * A push target's record from its stored fields and pings (in order of arrival where it is known).
+ * The `last*` fields are kept apart from the pings (ten starts must not erase the last success)
+ * and may lag a ping written at the same instant, so the newest of both wins.
  */
 export function summarizePings(
   stored: { lastSuccess: Date | null; lastStart: Date | null; lastFailure: Date | null },

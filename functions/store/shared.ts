@@ -6,8 +6,65 @@
 import type { Notice } from '../model/notification.ts';
 import type { Changes, OutboxEntry } from './state-store.ts';
 
-/** How many pings per push target are kept (newest first). */
+/** How many pings per push target are read back (newest first). */
 export const RECENT_PINGS = 10;
+
+/**
+ * How many pings a push target's record holds: a fixed set of slots, each ping written into one.
+ *
+ * Why slots: a ping must not read-modify-write the record in a transaction (a burst of pings, a
+ * job's retries, would contend and fail), and appending to a list (an array union, as 0.1 did)
+ * grows it with every ping until Firestore's 1 MiB limit refuses the write: 150 pings with
+ * 10 KB bodies between two polls made 49 of them fail. A fixed number of slots, each written on
+ * its own field path, bounds the record by construction (32 × 10 KB ≈ 330 KB) whatever the ping
+ * rate, and still contends on nothing.
+ *
+ * Which slot: one that does not hold one of the `RECENT_PINGS` newest pings as the ping found the
+ * record (one read, no transaction), chosen at random among the others. So pings one after
+ * another keep exactly the newest `RECENT_PINGS`, and in a burst of concurrent pings (which all
+ * find the same record) the random choice spreads them over the other slots; two that pick the
+ * same slot keep the one written last. A burst may thus lose some of its own pings, but never
+ * the last one written, and never the time of the latest of each kind, which is written apart
+ * (`lastSuccess`, `lastStart`, `lastFailure`) by every ping.
+ */
+export const PING_SLOTS = 32;
+
+/** The slot for the next ping, given what the slots hold now (`undefined`: empty). */
+export function freeSlot<T>(
+  slots: readonly (T | undefined)[],
+  at: (ping: T) => number,
+  random: () => number = Math.random,
+): number {
+  const held = slots.flatMap((ping, slot) => (ping === undefined ? [] : [{ ping, slot }]));
+  const newest = new Set(newestPings(held, ({ ping }) => at(ping)).map(({ slot }) => slot));
+  const free = Array.from({ length: PING_SLOTS }, (_, slot) => slot).filter((slot) => !newest.has(slot));
+  return free[Math.floor(random() * free.length)] ?? 0;
+}
+
+/**
+ * Where the pings of a record written before slots (an appended list) go when it is tidied: those
+ * among the newest `RECENT_PINGS` of the whole record, each into a slot that holds none of them.
+ * The rest of the list is dropped with it.
+ */
+export function slotsForLegacy<T>(
+  slots: readonly (T | undefined)[],
+  legacy: readonly T[],
+  at: (ping: T) => number,
+): Map<number, T> {
+  const all = [
+    ...legacy.map((ping) => ({ ping, slot: undefined })),
+    ...slots.flatMap((ping, slot) => (ping === undefined ? [] : [{ ping, slot }])),
+  ];
+  const newest = newestPings(all, ({ ping }) => at(ping));
+  const taken = new Set(newest.map(({ slot }) => slot));
+  const free = Array.from({ length: PING_SLOTS }, (_, slot) => slot).filter((slot) => !taken.has(slot));
+  const moves = new Map<number, T>();
+  for (const { ping, slot } of newest) {
+    const into = slot === undefined ? free.shift() : undefined;
+    if (into !== undefined) moves.set(into, ping);
+  }
+  return moves;
+}
 
 /** An outbox entry before the store has given it an id: always notices (0.2 on). */
 export type NewOutboxEntry = Omit<OutboxEntry, 'id' | 'notification'> & {
@@ -47,7 +104,7 @@ export function writesAnything(changes: Changes, forgotten: readonly string[]): 
 
 /**
  * The newest `RECENT_PINGS` pings, newest first; pings of the same millisecond keep their order of
- * arrival (later first). `pings` are in order of arrival, as an array union appends them.
+ * arrival (later first) as far as it is known: `pings` are in order of arrival where there is one.
  */
 export function newestPings<T>(pings: readonly T[], at: (ping: T) => number, keep = RECENT_PINGS): T[] {
   return pings

@@ -72,14 +72,17 @@ export interface StateStore {
   release(id: string, error: string): Promise<void>;
 
   /**
-   * Stores one ping of a push target. Concurrent pings to one target must all be kept (a burst
-   * from a job's retries must not lose its failure), so this is an append, not a read-modify-write.
+   * Stores one ping of a push target. Concurrent pings to one target must all succeed and must
+   * not wait on one another (a burst from a job's retries must not lose its failure), and the
+   * stored record must stay bounded however many come: the ping takes one of a fixed number of
+   * slots, never in a transaction (`PING_SLOTS` in store/shared.ts), and its `last*` time is
+   * always written.
    */
   recordPing(name: string, ping: Ping): Promise<void>;
 
   /**
    * The pings of these push targets, the newest few of each (`RECENT_PINGS`). With `trim`, also
-   * drops older stored pings (a write, so never on a dry run).
+   * tidies what an earlier version stored (a write, so never on a dry run).
    */
   pushRecords(names: readonly string[], options?: { trim: boolean }): Promise<Map<string, PushRecord>>;
 

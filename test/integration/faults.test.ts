@@ -222,19 +222,24 @@ describe('exactly once', () => {
 
   it('alerts both failures of a job that fails, succeeds and fails again between two polls', async () => {
     const slack = await started(SlackReceiver.start());
+    let now = new Date('2026-11-21T03:00:00Z');
     const poller = await started(
       Poller.start(
         { GOOGLE_CLOUD_PROJECT: freshProject(), SLACK_WEBHOOK_URL: slack.url, PING_KEY: KEY },
         'targets: [{ name: backup, kind: push, every: 1d }]\n',
-        { clock: () => new Date('2026-11-21T03:00:00Z') },
+        { clock: () => now },
       ),
     );
-    await poller.ping(`/${KEY}/backup/fail`, { method: 'POST', body: 'first' });
-    await poller.ping(`/${KEY}/backup`);
-    await poller.ping(`/${KEY}/backup/fail`, { method: 'POST', body: 'second' });
+    const ping = async (path: string, body?: string) => {
+      now = new Date(now.getTime() + 60_000);
+      await poller.ping(`/${KEY}/backup${path}`, body === undefined ? {} : { method: 'POST', body });
+    };
+    await ping('/fail', 'first');
+    await ping('');
+    await ping('/fail', 'second');
     expect(slack.messages.map((m) => m.text)).toEqual([
       'backup (push) is FAILED: the job reported a failure: first',
-      'backup (push) recovered: UP (was FAILED, unhealthy for 0ms): last ping 0ms ago',
+      'backup (push) recovered: UP (was FAILED, unhealthy for 1m): last ping 0ms ago',
       'backup (push) changed UP → FAILED: the job reported a failure: second',
     ]);
     await poller.poll();

