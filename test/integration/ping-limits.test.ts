@@ -1,12 +1,11 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { request } from 'node:http';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Firestore } from '@google-cloud/firestore';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_PING_MESSAGE_BYTES } from '../../functions/http/ping-request.ts';
+import { startFunction, type FunctionProcess } from '../support/function-process.ts';
 import { freshProject, Poller } from '../support/poller.ts';
 
 const KEY = 'k3y-0123456789abcdef';
@@ -162,69 +161,32 @@ describe('the ping, served by functions-framework (getTestServer), against the F
   });
 });
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => {
-        if (address && typeof address === 'object') resolve(address.port);
-        else reject(new Error('no port'));
-      });
-    });
-  });
-}
-
-/**
- * What Cloud Run runs: the functions-framework command with `--target=ping`, loading the entry
- * point (functions/index.ts: Node runs the TypeScript as the build would run its JavaScript), its
- * stdout and stderr captured whole.
- */
+/** What Cloud Run runs: `functions-framework --target=ping`, its stdout and stderr captured whole. */
 describe('the ping, started as Cloud Run starts it (functions-framework --target=ping)', () => {
-  let child: ChildProcess;
+  let fn: FunctionProcess;
   let url: string;
-  let stdout = '';
-  let stderr = '';
+  const stdout = () => fn.output().stdout;
+  const stderr = () => fn.output().stderr;
 
   beforeAll(async () => {
     const dir = await mkdtemp(join(tmpdir(), 'ping-process-'));
     const targetsFile = join(dir, 'targets.yaml');
     await writeFile(targetsFile, 'targets:\n  - { name: nightly-backup, kind: push, every: 1d }\n');
-    const port = await freePort();
-    url = `http://127.0.0.1:${port}`;
-    const main = join('node_modules', '@google-cloud', 'functions-framework', 'build', 'src', 'main.js');
-    child = spawn(
-      process.execPath,
-      [main, '--target=ping', '--signature-type=http', '--source=functions/index.ts'],
+    fn = await startFunction(
+      'ping',
       {
-        env: {
-          PATH: process.env['PATH'],
-          NODE_ENV: 'production',
-          PORT: String(port),
-          STATE_STORE: 'memory',
-          PING_KEY: KEY,
-          TARGETS_FILE: targetsFile,
-        },
-        stdio: ['ignore', 'pipe', 'pipe'],
+        NODE_ENV: 'production',
+        STATE_STORE: 'memory',
+        PING_KEY: KEY,
+        TARGETS_FILE: targetsFile,
       },
+      '/',
     );
-    child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    for (const started = Date.now(); ;) {
-      try {
-        await (await fetch(`${url}/`)).text();
-        break;
-      } catch (error) {
-        if (Date.now() - started > 20_000)
-          throw new Error(`not serving after 20 s: ${stderr}`, { cause: error });
-        await new Promise((resolve) => setTimeout(resolve, 50));
-      }
-    }
+    url = fn.url;
   }, 30_000);
 
   afterAll(() => {
-    child.kill();
+    fn.child.kill();
   });
 
   it('records a ping', async () => {
@@ -244,11 +206,13 @@ describe('the ping, started as Cloud Run starts it (functions-framework --target
     const answer = await fetch(`${url}/${KEY}%/nightly-backup`);
     expect([answer.status, await answer.text()]).toEqual([404, 'not found\n']);
     // The log line is written before the answer is sent.
-    const refusals = stdout.split('\n').filter((line) => line.includes('malformed path'));
+    const refusals = stdout()
+      .split('\n')
+      .filter((line) => line.includes('malformed path'));
     expect(refusals.map((line) => JSON.parse(line) as unknown)).toEqual([
       expect.objectContaining({ severity: 'WARNING', refused: 'malformed path' }),
     ]);
-    expect({ stdout: stdout.includes(KEY), stderr: stderr.includes(KEY) }).toEqual({
+    expect({ stdout: stdout().includes(KEY), stderr: stderr().includes(KEY) }).toEqual({
       stdout: false,
       stderr: false,
     });

@@ -1,49 +1,12 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Firestore } from '@google-cloud/firestore';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ClusterServer, healthyCluster, pod } from '../support/cluster-server.ts';
+import { startFunction } from '../support/function-process.ts';
 import { freshProject, Poller } from '../support/poller.ts';
 import { SlackReceiver } from '../support/slack-receiver.ts';
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => {
-        resolve(port);
-      });
-    });
-  });
-}
-
-/** The function as Cloud Run runs it: functions-framework in a process of its own. */
-async function startFunction(env: Record<string, string>): Promise<{ child: ChildProcess; url: string }> {
-  const port = await freePort();
-  const child = spawn(
-    process.execPath,
-    [
-      'node_modules/@google-cloud/functions-framework/build/src/main.js',
-      '--source=functions/index.ts',
-      '--target=poll',
-      '--signature-type=http',
-    ],
-    { env: { ...process.env, ...env, PORT: String(port) }, stdio: 'ignore' },
-  );
-  const url = `http://127.0.0.1:${port}`;
-  for (;;) {
-    try {
-      await fetch(`${url}/?dryRun=true&target=never-polled-anyway`);
-      return { child, url };
-    } catch {
-      // Not listening yet.
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-  }
-}
 
 describe('a SIGTERM while Slack takes a message, in a real functions-framework process', () => {
   let slack: SlackReceiver;
@@ -76,7 +39,11 @@ describe('a SIGTERM while Slack takes a message, in a real functions-framework p
   });
 
   it('lets the message finish and marks it sent, starts no other, and the next poll sends each once', async () => {
-    const { child, url } = await startFunction(env);
+    const { child, url } = await startFunction(
+      'poll',
+      { ...process.env, ...env } as Record<string, string>,
+      '/?dryRun=true&target=never-polled-anyway',
+    );
     const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
     slack.delayNext(2000);
     const answer = fetch(`${url}/`, { method: 'POST' }).then(async (r) => ({
