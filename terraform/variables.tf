@@ -77,12 +77,12 @@ variable "function_memory" {
 
 variable "function_timeout_seconds" {
   type        = number
-  description = "How long one poll may take. Each target has its own timeout (10 s by default), so a poll normally ends within seconds."
+  description = "How long one poll may take. A poll normally ends within seconds; its bounds (a target's timeout at most 1 min, a store call 20 s, delivery 30 s) need 120 s at worst."
   default     = 120
 
   validation {
-    condition     = var.function_timeout_seconds >= 30 && var.function_timeout_seconds <= 1770
-    error_message = "function_timeout_seconds must be between 30 and 1770 (Cloud Scheduler waits at most 30 minutes)."
+    condition     = var.function_timeout_seconds >= 120 && var.function_timeout_seconds <= 1770
+    error_message = "function_timeout_seconds must be between 120 (what a poll's own bounds add up to) and 1770 (Cloud Scheduler waits at most 30 minutes)."
   }
 }
 

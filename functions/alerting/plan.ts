@@ -1,6 +1,6 @@
 import type { Target } from '../config/schema.ts';
 import type { Notice } from '../model/notification.ts';
-import type { Observation } from '../model/observation.ts';
+import { capDetail, type Observation } from '../model/observation.ts';
 import type { TargetStatus } from '../model/target-status.ts';
 import type { Transition } from '../model/transition.ts';
 import type { Changes } from '../store/state-store.ts';
@@ -101,7 +101,7 @@ function decideSafely(
     const reason = error instanceof Error ? error.message : String(error);
     const failed = {
       state: 'INVALID_RESPONSE',
-      detail: `judging this target failed: ${reason}; ${observation.detail}`,
+      detail: capDetail(`judging this target failed: ${reason}; ${observation.detail}`),
     };
     try {
       return decide(target, failed, previous, now);

@@ -35,15 +35,22 @@ export interface DeliveryContext {
 
 /** How often to look whether another poll has delivered a message it holds. */
 const RECHECK_MS = 250;
+/**
+ * How long to wait for it: a send under way ends within one Slack request (7 s) and a write. A
+ * lease that outlives this belongs to a poll that died; it is reported pending, not waited out.
+ */
+const WAIT_FOR_OTHERS_MS = 10_000;
 
 /** The entries that are still in the outbox once their senders had until `deadline`. */
 async function sentElsewhere(
   store: StateStore,
   entries: readonly OutboxEntry[],
   deadline: Date,
+  stopping: () => boolean,
 ): Promise<readonly OutboxEntry[]> {
   let waiting = entries;
-  while (waiting.length > 0 && Date.now() + RECHECK_MS < deadline.getTime()) {
+  const until = Math.min(deadline.getTime(), Date.now() + WAIT_FOR_OTHERS_MS);
+  while (waiting.length > 0 && Date.now() + RECHECK_MS < until && !stopping()) {
     await new Promise((resolve) => setTimeout(resolve, RECHECK_MS));
     const left = new Set((await store.undelivered()).map((entry) => entry.id));
     waiting = waiting.filter((entry) => left.has(entry.id));
@@ -76,7 +83,11 @@ export async function deliverOutbox(
   let unstarted = 0;
   const elsewhere: OutboxEntry[] = [];
   for (const entry of await store.undelivered()) {
-    if (options.only && !options.only(entry)) continue;
+    if (options.only && !options.only(entry)) {
+      // Not this delivery's to send, but its targets' later messages must not overtake it.
+      for (const target of entry.targets) blocked.add(target);
+      continue;
+    }
     const names = entry.targets.join(', ');
     if (entry.targets.some((target) => blocked.has(target))) {
       hold(entry);
@@ -131,7 +142,8 @@ export async function deliverOutbox(
   }
   // A message another poll is sending counts as delivered only once it has left the outbox; one
   // whose lease outlives this delivery (its poll died mid-send) is pending, and this poll says so.
-  for (const entry of await sentElsewhere(store, elsewhere, deadline)) {
+  const stopping = options.stopping ?? (() => false);
+  for (const entry of await sentElsewhere(store, elsewhere, deadline, stopping)) {
     hold(entry, `notification for ${entry.targets.join(', ')} is being sent by another poll`);
   }
   if (unstarted > 0) {

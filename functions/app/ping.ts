@@ -1,6 +1,7 @@
 import { loadConfig, type Config } from '../config/load.ts';
 import { resolveOnly } from '../config/resolve.ts';
 import { judgePing } from '../checks/push.ts';
+import { sanitizeObservation } from '../model/observation.ts';
 import type { TargetOf } from '../config/schema.ts';
 import type { Ping, PingKind } from '../model/ping.ts';
 import { runCycle } from './cycle.ts';
@@ -86,7 +87,7 @@ async function alertIfChanged(
     const resolved = resolveOnly(config, [target], deps.env);
     const observed = resolved.targets.map((t) => ({
       target: t,
-      observation: judgePing(target, ping),
+      observation: sanitizeObservation(judgePing(target, ping)),
       durationMs: 0,
     }));
     await runCycle(deps, config, resolved, {

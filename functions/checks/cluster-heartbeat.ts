@@ -44,6 +44,9 @@ export const clusterHeartbeat: KindModule<'cluster-heartbeat'> = {
   },
 };
 
+/** Headers fetch (undici) refuses to send, as they belong to the connection. */
+const CONNECTION_HEADERS = new Set(['connection', 'transfer-encoding', 'upgrade', 'expect', 'keep-alive']);
+
 /** An HTTP token (RFC 9110 §5.6.2): what a header name may be made of. */
 const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 
@@ -55,6 +58,8 @@ function resolveHeader(
 ): string {
   if (!HEADER_NAME.test(name)) {
     problem(['headers', name], "is not a valid header name (letters, digits and !#$%&'*+-.^_`|~ only)");
+  } else if (CONNECTION_HEADERS.has(name.toLowerCase())) {
+    problem(['headers', name], 'is about the connection, which fetch manages itself: it cannot be set');
   }
   const value = expandVariables(written, env, (variable) => {
     problem(['headers', name], `environment variable ${variable} is not set`);
@@ -184,7 +189,7 @@ function isObject(value: unknown): value is Record<string, unknown> {
  * `GET /heartbeat?cluster=true` answers with one key per component, each holding its pods, either
  * as a list (`{"APIGW": [{"hostname": "apigw-0", "database": true, …}]}`) or keyed by hostname
  * (`{"APIGW": {"apigw-0": {…}}}`). A key holds pods when its value is a list or an object that is
- * empty or has at least one object in it; every entry is then a pod, so a `null` among them is
+ * empty or has at least one object or `null` in it; every entry is then a pod, so a `null` among them is
  * reported as a broken pod rather than hiding the whole component. Other keys (a version string,
  * say) are not components and are ignored, unless `components:` requires them.
  */
@@ -199,7 +204,10 @@ function componentsOf(
       : isObject(value)
         ? Object.entries(value).map(([key, pod]) => ({ at: key, pod }))
         : undefined;
-    const holdsPods = entries !== undefined && (entries.length === 0 || entries.some((e) => isObject(e.pod)));
+    // A null entry is a pod that could not be reported: it makes the key a component, to be told.
+    const holdsPods =
+      entries !== undefined &&
+      (entries.length === 0 || entries.some((e) => isObject(e.pod) || e.pod === null));
     if (entries !== undefined && (holdsPods || Object.hasOwn(required, name))) {
       components.set(name, { pods: entries });
     } else if (Object.hasOwn(required, name)) {

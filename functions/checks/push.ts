@@ -18,7 +18,7 @@ import type { KindModule } from './kind.ts';
  *    past that plus `grace` it is DOWN.
  */
 export function judgePush(target: TargetOf<'push'>, record: PushRecord | undefined, now: Date): Observation {
-  const latest = record?.recent[0];
+  const latest = record && latestPing(record);
   if (!record || !latest) return { state: 'NEW', detail: 'waiting for the first ping' };
 
   if (latest.kind === 'fail') {
@@ -42,6 +42,24 @@ export function judgePush(target: TargetOf<'push'>, record: PushRecord | undefin
   const late = `no ping since ${since.toISOString()}; was due ${due.toISOString()}`;
   if (now.getTime() <= due.getTime() + target.grace) return { state: 'LATE', detail: late };
   return { state: 'DOWN', detail: `${late}, grace of ${formatDuration(target.grace)} passed` };
+}
+
+/**
+ * The newest ping. Usually the head of `recent`; but two pings arriving at once may land in one
+ * slot and the newer one lose it, while its time is still in its `last*` field (written apart by
+ * every ping). Then that time stands for it, so a lost `/fail` still reads as a failure.
+ */
+function latestPing(record: PushRecord): Ping | undefined {
+  const head = record.recent[0];
+  const marks: [Ping['kind'], Date | null][] = [
+    ['success', record.lastSuccess],
+    ['start', record.lastStart],
+    ['fail', record.lastFailure],
+  ];
+  let newest: { kind: Ping['kind']; at: Date } | undefined;
+  for (const [kind, at] of marks) if (at && (!newest || at > newest.at)) newest = { kind, at };
+  if (!newest || (head && head.at >= newest.at)) return head;
+  return { kind: newest.kind, at: newest.at, message: '', exitCode: null, value: null };
 }
 
 /** When the run after `since` was due. */

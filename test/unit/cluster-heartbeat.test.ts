@@ -180,6 +180,21 @@ describe('the cluster-heartbeat check, on pods that are not what they should be'
     expect(await check()).toEqual({ state: 'DEGRADED', detail });
   });
 
+  it.each([
+    [
+      'a list',
+      { EXTRA: [null, null] },
+      'EXTRA/pod #1: not an object (null)\nEXTRA/pod #2: not an object (null)',
+    ],
+    ['hostnames', { EXTRA: { 'extra-0': null } }, 'EXTRA/extra-0: not an object (null)'],
+  ])(
+    'reports a component of %s with only null pods, though components: does not list it',
+    async (_, extra, detail) => {
+      cluster.answer = { status: 200, body: { ...healthyCluster(), ...extra } };
+      expect(await check()).toEqual({ state: 'DEGRADED', detail });
+    },
+  );
+
   it('still ignores keys that hold no pods at all, such as a version', async () => {
     cluster.answer = { status: 200, body: { ...healthyCluster(), version: '1.2', build: { sha: 'abc' } } };
     expect(await check()).toEqual({ state: 'HEALTHY', detail: '3 components, 4 pods, all healthy' });
@@ -260,6 +275,15 @@ describe('the cluster-heartbeat headers', () => {
     (name) => {
       expect(resolveHeaders({ [name]: 'v' }, {})).toEqual([
         `headers.${name}: is not a valid header name (letters, digits and !#$%&'*+-.^_\`|~ only)`,
+      ]);
+    },
+  );
+
+  it.each(['Connection', 'transfer-encoding', 'Upgrade', 'Expect', 'Keep-Alive'])(
+    'reports %s, a header of the connection that fetch will not send',
+    (name) => {
+      expect(resolveHeaders({ [name]: 'v' }, {})).toEqual([
+        `headers.${name}: is about the connection, which fetch manages itself: it cannot be set`,
       ]);
     },
   );

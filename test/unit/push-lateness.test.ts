@@ -54,6 +54,15 @@ describe('push lateness, with a frozen clock', () => {
     });
   });
 
+  it('is FAILED when the failure ping lost its slot to an older success but left its time', () => {
+    // Two pings at once, one slot: the older success was written last; lastFailure is newer.
+    const stored = {
+      ...record(ping('success', '2026-11-21T03:00:00Z')),
+      lastFailure: new Date('2026-11-21T03:00:01Z'),
+    };
+    expect(state(daily, stored, '2026-11-21T03:00:02Z')).toBe('FAILED');
+  });
+
   it('is FAILED after a failure ping, with the job’s message, until the next success', () => {
     const failed = record(ping('success', '2026-11-21T01:00:00Z'), {
       ...ping('fail', '2026-11-21T02:00:00Z', 'disk full'),
