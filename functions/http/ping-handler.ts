@@ -104,6 +104,11 @@ async function readBody(req: Request, limit: number): Promise<Buffer | 'too larg
 
 /** Requests whose path did not decode: express was given `/` instead (see below). */
 const undecodablePaths = new WeakSet<IncomingMessage>();
+
+/** A request whose path did not decode, handed on as `/`: the ping answers it with a quiet 404. */
+export function refusedAsMalformed(req: IncomingMessage): boolean {
+  return undecodablePaths.has(req);
+}
 let hooked = false;
 
 /**

@@ -32,16 +32,18 @@ export interface FunctionProcess {
  * environment besides PATH and PORT.
  */
 export async function startFunction(
-  target: 'poll' | 'ping',
+  target: 'poll' | 'ping' | 'all',
   env: Record<string, string>,
   readyPath: string,
 ): Promise<FunctionProcess> {
+  // `all` is the local all-in-one of `npm start`; the others are the Cloud Run entry points.
+  const source = target === 'all' ? 'functions/runtime/all-in-one.ts' : 'functions/index.ts';
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const main = join('node_modules', '@google-cloud', 'functions-framework', 'build', 'src', 'main.js');
   const child = spawn(
     process.execPath,
-    [main, `--target=${target}`, '--signature-type=http', '--source=functions/index.ts'],
+    [main, `--target=${target}`, '--signature-type=http', `--source=${source}`],
     { env: { PATH: process.env['PATH'], ...env, PORT: String(port) }, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let stdout = '';

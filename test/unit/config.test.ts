@@ -26,13 +26,13 @@ function errorOf(yaml: string, environment: NodeJS.ProcessEnv = env): string {
 }
 
 describe('the targets file', () => {
-  it('ships an example that parses, so a broken shipped config fails CI', async () => {
+  it('ships an example that is valid, whatever targets an operator adds to it', async () => {
+    // Validated as a file, never pinned: an operator's own targets must not break the tests.
     const config = await loadConfig('config/targets.yaml');
-    expect(config.targets.map((t) => `${t.name}:${t.kind}`)).toEqual([
-      'orders-stream:datastream',
-      'qmonus-prod:cluster-heartbeat',
-      'nightly-backup:push',
-    ]);
+    expect(config.targets.length).toBeGreaterThan(0);
+    expect(() =>
+      resolveAll(config, config.targets, { GOOGLE_CLOUD_PROJECT: 'any', QMONUS_TOKEN: 'any' }),
+    ).not.toThrow();
   });
 
   it('ships a JSON Schema that matches the zod schema', async () => {
