@@ -30,9 +30,6 @@ describe('the targets file', () => {
     // Validated as a file, never pinned: an operator's own targets must not break the tests.
     const config = await loadConfig('config/targets.yaml');
     expect(config.targets.length).toBeGreaterThan(0);
-    expect(() =>
-      resolveAll(config, config.targets, { GOOGLE_CLOUD_PROJECT: 'any', QMONUS_TOKEN: 'any' }),
-    ).not.toThrow();
   });
 
   it('ships a JSON Schema that matches the zod schema', async () => {
