@@ -23,6 +23,19 @@ const MAX_LINE = 180;
 
 /** Checks a Qmonus-style cluster heartbeat: every listed component present, every pod's fields allowed. */
 export const clusterHeartbeat: KindModule<'cluster-heartbeat'> = {
+  states: ['HEALTHY', 'DEGRADED', /^HTTP_\d{3}$/, 'INVALID_RESPONSE', 'UNREACHABLE'],
+
+  lint(target, warn) {
+    for (const field of Object.keys(target.pod)) {
+      if (!KNOWN_POD_FIELDS.includes(field)) {
+        warn(
+          ['pod', field],
+          `no known heartbeat reports a pod field "${field}" (known: ${KNOWN_POD_FIELDS.join(', ')}); a typo? A pod without it is DEGRADED`,
+        );
+      }
+    }
+  },
+
   async check(target, { signal }) {
     const redact = redactor(target.headers);
     const { state, detail } = await checkHeartbeat(target, signal, redact);
@@ -43,6 +56,9 @@ export const clusterHeartbeat: KindModule<'cluster-heartbeat'> = {
     return { ...target, headers };
   },
 };
+
+/** The pod fields a Qmonus heartbeat reports; others are allowed, and `validate` asks about them. */
+const KNOWN_POD_FIELDS = ['hostname', 'outofservice', 'database', 'memorystore'];
 
 /** Headers fetch (undici) refuses to send, as they belong to the connection. */
 const CONNECTION_HEADERS = new Set(['connection', 'transfer-encoding', 'upgrade', 'expect', 'keep-alive']);

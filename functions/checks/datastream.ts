@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { TargetOf } from '../config/schema.ts';
-import { googleAnswer, googleApiFailure } from './google-api-error.ts';
+import { GOOGLE_FAILURE_STATES, googleAnswer, googleApiFailure } from './google-api-error.ts';
 import type { KindModule } from './kind.ts';
 
 type DatastreamTarget = TargetOf<'datastream'>;
@@ -36,7 +36,21 @@ const streamAnswer = z.looseObject({
  * A Datastream stream, read with `projects.locations.streams.get`: its `state` is the observed
  * state, its `errors[]` the detail. API and network failures become states too, never exceptions.
  */
+/** Datastream v1 stream states: https://cloud.google.com/datastream/docs/reference/rest/v1/projects.locations.streams#state */
+const STREAM_STATES = [
+  'NOT_STARTED',
+  'RUNNING',
+  'PAUSED',
+  'MAINTENANCE',
+  'FAILED',
+  'FAILED_PERMANENTLY',
+  'STARTING',
+  'DRAINING',
+] as const;
+
 export const datastream: KindModule<'datastream'> = {
+  states: ['STATE_UNSPECIFIED', ...STREAM_STATES, ...GOOGLE_FAILURE_STATES],
+
   async check(target, { signal, google }) {
     const name = streamName(target);
     const resource = { name: `stream ${name}`, api: 'Datastream API', viewerRole: 'roles/datastream.viewer' };

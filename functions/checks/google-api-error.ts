@@ -2,6 +2,15 @@ import type { z } from 'zod';
 import type { Observation } from '../model/observation.ts';
 import { describeNetworkError, excerpt } from '../net/network-error.ts';
 
+/** The states every Google kind can report besides the resource's own. */
+export const GOOGLE_FAILURE_STATES = [
+  'NOT_FOUND',
+  'PERMISSION_DENIED',
+  'API_ERROR',
+  'UNREACHABLE',
+  'INVALID_RESPONSE',
+] as const;
+
 /** Only the fields we read of gaxios' error, so this file does not depend on gaxios' version. */
 interface ApiError {
   status?: number;

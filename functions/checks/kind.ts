@@ -39,8 +39,15 @@ export interface PrepareContext {
 /** Reports a problem with a target's config, at `path` under the target (`['headers', 'X']`). */
 export type ConfigProblem = (path: PropertyKey[], message: string) => void;
 
-/** What every kind may add: a link for people, values from the environment. */
+/** What every kind may add: its states, a link for people, values from the environment. */
 interface KindParticulars<K extends Kind> {
+  /**
+   * Every state its check can report (a pattern for families such as `HTTP_503`), so that
+   * `validate` can warn about an `allowedStates` entry that can never match: a misspelt state.
+   */
+  readonly states?: readonly (string | RegExp)[];
+  /** Warns about what is valid but likely a mistake (`validate`): an unknown pod field, say. */
+  readonly lint?: (target: TargetOf<K>, warn: ConfigProblem) => void;
   /** The resource's page for people (the Cloud console), shown in alerts. */
   readonly consoleUrl?: (target: TargetOf<K>) => string;
   /**

@@ -2,18 +2,6 @@ import { Cron } from 'croner';
 import { z } from 'zod';
 import { duration, durationIn, durationWithUnit, TIMEOUT_RANGE } from './duration.ts';
 
-/** Datastream v1 stream states: https://cloud.google.com/datastream/docs/reference/rest/v1/projects.locations.streams#state */
-export const datastreamStates = [
-  'NOT_STARTED',
-  'RUNNING',
-  'PAUSED',
-  'MAINTENANCE',
-  'FAILED',
-  'FAILED_PERMANENTLY',
-  'STARTING',
-  'DRAINING',
-] as const;
-
 const DEFAULT_CONCURRENCY = 64;
 const DEFAULT_POD_RULES = { outofservice: [false], database: [true], memorystore: [true] };
 

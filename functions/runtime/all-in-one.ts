@@ -15,6 +15,10 @@ import { jsonLogger, type Logger } from './log.ts';
 import { readSettings, SettingsError } from './settings.ts';
 import { GracefulShutdown } from './shutdown.ts';
 
+// This process runs on a laptop, not on Google Cloud: no metadata server to probe for credentials
+// (ADC comes from `gcloud auth application-default login`). Said unless the environment says.
+process.env['METADATA_SERVER_DETECTION'] ??= 'none';
+
 const log = jsonLogger();
 const settings = readSettings(process.env);
 const shutdown = new GracefulShutdown();

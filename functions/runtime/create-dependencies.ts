@@ -46,6 +46,10 @@ function createStore(settings: Settings): StateStore {
     // Not `preferRest`: it ignores the emulator and asks for real credentials
     // (https://github.com/googleapis/nodejs-firestore/issues/1811), so tests could not cover it.
     new Firestore({
+      // Said, not looked up: otherwise the client asks Application Default Credentials for the
+      // universe, which probes a metadata server that only exists on Google Cloud (a warning on
+      // every local and emulator run). The credentials themselves are still ADC's.
+      universeDomain: 'googleapis.com',
       ...(settings.project ? { projectId: settings.project } : {}),
       ...(settings.firestoreDatabase ? { databaseId: settings.firestoreDatabase } : {}),
     }),

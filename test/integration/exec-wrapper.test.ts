@@ -1,20 +1,12 @@
-import { execFile } from 'node:child_process';
 import { PassThrough } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { execWithPings } from '../../cli/exec.ts';
+import { runCli } from '../support/cli.ts';
 import { listen, type LocalServer } from '../support/http-server.ts';
 import { freshProject, Poller } from '../support/poller.ts';
 import { SlackReceiver } from '../support/slack-receiver.ts';
 
 const KEY = 'k3y-0123456789abcdef';
-
-function runCli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile('node', ['cli/gcp-status-poller.ts', ...args], (error, stdout, stderr) => {
-      resolve({ code: error ? Number(error.code) : 0, stdout, stderr });
-    });
-  });
-}
 
 describe('gcp-status-poller exec, the wrapper for job hosts', () => {
   let slack: SlackReceiver;
@@ -71,7 +63,7 @@ describe('gcp-status-poller exec, the wrapper for job hosts', () => {
   it('prints its usage and exits 2 when called wrongly', async () => {
     const { code, stderr } = await runCli(['exec', 'http://x']);
     expect(code).toBe(2);
-    expect(stderr).toContain('usage: gcp-status-poller exec <ping-url> -- <command>');
+    expect(stderr).toContain('\n  gcp-status-poller exec <ping-url> -- <command> [args...]\n');
   });
 });
 

@@ -1,0 +1,94 @@
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../support/cli.ts';
+import { ClusterServer, healthyCluster, pod } from '../support/cluster-server.ts';
+
+async function file(yaml: string): Promise<string> {
+  const path = join(await mkdtemp(join(tmpdir(), 'cli-')), 'targets.yaml');
+  await writeFile(path, yaml);
+  return path;
+}
+
+describe('gcp-status-poller validate, before deploying', () => {
+  it('passes the shipped example', async () => {
+    const { code, stdout } = await runCli(['validate', 'config/targets.yaml']);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^config\/targets\.yaml: valid, \d+ targets? \(/);
+  });
+
+  it.each([
+    [
+      'a misspelt key',
+      'targets:\n  - { name: a, kind: push, every: 1d, timout: 10s }\n',
+      'targets[0].timout: unknown key (line 2)',
+    ],
+    [
+      'a bad duration',
+      'targets:\n  - { name: a, kind: push, every: 1d, grace: "10" }\n',
+      'targets[0].grace: invalid duration "10" (line 2)',
+    ],
+    ['an empty file', '# nothing\n', 'targets: is missing: the file must list at least one target'],
+  ])('fails on %s, naming field and line', async (_, yaml, expected) => {
+    const path = await file(yaml);
+    const { code, stderr } = await runCli(['validate', path]);
+    expect(code).toBe(1);
+    expect(stderr).toContain(expected);
+  });
+
+  it('warns about a state no check of that kind reports, and a pod field no heartbeat has', async () => {
+    const path = await file(
+      'targets:\n  - { name: s, kind: datastream, stream: projects/p/locations/l/streams/s, allowedStates: [RUNING] }\n' +
+        '  - { name: c, kind: cluster-heartbeat, url: "https://x.example/h", pod: { databse: [true] } }\n',
+    );
+    const { code, stderr } = await runCli(['validate', path]);
+    expect(code).toBe(0);
+    expect(stderr.split('\n').filter((l) => l.startsWith('warning:'))).toEqual([
+      expect.stringMatching(
+        /^warning: targets\[0\]\.allowedStates\[0\]: "RUNING" is not a state a datastream target reports \(line 2\); expected STATE_UNSPECIFIED \| NOT_STARTED \| RUNNING/,
+      ),
+      expect.stringMatching(
+        /^warning: targets\[1\]\.pod\.databse: no known heartbeat reports a pod field "databse"/,
+      ),
+    ]);
+  });
+
+  it('checks with --env that every variable is set here, without printing any value', async () => {
+    const path = await file(
+      'targets:\n  - { name: c, kind: cluster-heartbeat, url: "https://x.example/h", headers: { X-Key: "${CLI_TEST_TOKEN}" } }\n',
+    );
+    expect((await runCli(['validate', path])).code).toBe(0);
+    const missing = await runCli(['validate', path, '--env']);
+    expect([missing.code, missing.stderr.trim()]).toEqual([
+      1,
+      `invalid targets file ${path}: targets[0].headers.X-Key: environment variable CLI_TEST_TOKEN is not set (line 2)`,
+    ]);
+    const set = await runCli(['validate', path, '--env'], { CLI_TEST_TOKEN: 'tok-tok-tok' });
+    expect(set.code).toBe(0);
+    expect(set.stdout + set.stderr).not.toContain('tok-tok-tok');
+  });
+});
+
+describe('gcp-status-poller poll, from a terminal', () => {
+  it('prints a table of the targets, and exits 0 when the poll did its job', async () => {
+    const cluster = await ClusterServer.start();
+    cluster.answer = {
+      status: 200,
+      body: { ...healthyCluster(), APIGW: [pod('apigw-0', { database: false })] },
+    };
+    const path = await file(`targets:\n  - { name: web, kind: cluster-heartbeat, url: "${cluster.url}" }\n`);
+    const { code, stdout } = await runCli(['poll', '--dry-run'], {
+      TARGETS_FILE: path,
+      STATE_STORE: 'memory',
+    });
+    await cluster.close();
+    expect(code).toBe(0);
+    const lines = stdout.split('\n');
+    expect(lines[0]).toMatch(/^TARGET +KIND +STATE +HEALTH +CHANGE +DETAIL$/);
+    expect(lines[1]).toMatch(
+      /^web +cluster-heartbeat +DEGRADED +UNHEALTHY +was never seen +APIGW\/apigw-0: database=false/,
+    );
+    expect(lines[3]).toMatch(/^1 targets, 1 unhealthy; 0 sent, 0 pending; \d+ ms$/);
+  });
+});
