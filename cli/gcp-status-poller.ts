@@ -4,11 +4,13 @@
  *
  *   validate [file] [--env]                     check the targets file (before deploying)
  *   poll [--dry-run] [--target NAME]… [--json]   one poll, read as a table
+ *   test-notification [route] [--url URL]        a test message through a route
  *   exec <ping-url> -- <command> [args…]         run a job between two pings
  */
 import { parseArgs } from 'node:util';
 import { execWithPings } from './exec.ts';
 import { pollFromTerminal } from './poll.ts';
+import { testNotification } from './test-notification.ts';
 import { validate, type Io } from './validate.ts';
 
 const USAGE = `usage:
@@ -16,6 +18,9 @@ const USAGE = `usage:
                                                    --env: also that every \${VAR} and route webhook is set here
   gcp-status-poller poll [--dry-run] [--target NAME]... [--json] [--verbose]
                                                    one poll with this environment's store and Slack
+  gcp-status-poller test-notification [route] [--url FUNCTION_URL --token ID_TOKEN]
+                                                   a test message through a route (default: default), here or
+                                                   through a deployed poll function
   gcp-status-poller exec <ping-url> -- <command> [args...]
                                                    ping /start, run the command, ping its exit code
 `;
@@ -62,6 +67,16 @@ async function main(argv: string[]): Promise<number> {
       },
       io,
     );
+  }
+  if (verb === 'test-notification') {
+    const { values, positionals } = parseArgs({
+      args: rest,
+      options: { url: { type: 'string' }, token: { type: 'string' } },
+      allowPositionals: true,
+    });
+    if (positionals.length > 1) return usage();
+    const remote = values.url === undefined ? undefined : { url: values.url, token: values.token };
+    return testNotification(positionals[0] ?? 'default', remote, io);
   }
   return usage(verb === undefined || verb === '--help' || verb === 'help' ? 0 : 2);
 }

@@ -13,6 +13,8 @@ export interface PollOptions {
   silence?: { target: string; forMs: number };
   /** `?unsilence=NAME`: lift its silence now. */
   unsilence?: string;
+  /** `?testNotification=ROUTE`: send a test message through that route instead of polling. */
+  testNotification?: string;
 }
 
 /**

@@ -56,13 +56,21 @@ export function pollReport(cycle: CycleResult, startedAt: Date, now: Date): Poll
 
 /** A poll that could not do its job (bad config, store down): no targets, the error. */
 export function failedReport(startedAt: Date, now: Date, error: string): PollReport {
+  return { ...withoutTargets(startedAt, now, 0), ok: false, error };
+}
+
+/** A request that checked no target but sent a message (`?testNotification=`). */
+export function testSentReport(startedAt: Date, now: Date): PollReport {
+  return withoutTargets(startedAt, now, 1);
+}
+
+function withoutTargets(startedAt: Date, now: Date, sent: number): PollReport {
   return {
-    ok: false,
+    ok: true,
     startedAt: startedAt.toISOString(),
     durationMs: now.getTime() - startedAt.getTime(),
     targets: [],
-    notifications: { sent: 0, pending: 0 },
-    error,
+    notifications: { sent, pending: 0 },
   };
 }
 

@@ -1,7 +1,8 @@
 import type { HttpFunction } from '@google-cloud/functions-framework';
 import type { Dependencies } from '../app/dependencies.ts';
 import { poll, UnknownTargetError, type PollOptions } from '../app/poll.ts';
-import { failedReport } from '../app/report.ts';
+import { failedReport, testSentReport } from '../app/report.ts';
+import { sendTestNotification, UnknownRouteError } from '../app/test-notification.ts';
 import { ConfigError } from '../config/errors.ts';
 import { readPollQuery } from './poll-query.ts';
 
@@ -21,11 +22,16 @@ export function createPollHandler(deps: Dependencies): HttpFunction {
       return;
     }
     try {
+      if (options.testNotification !== undefined) {
+        await sendTestNotification(deps, options.testNotification);
+        res.status(200).json(testSentReport(started, deps.clock()));
+        return;
+      }
       const report = await poll(deps, options);
       res.status(report.ok ? 200 : 500).json(report);
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
-      const status = error instanceof UnknownTargetError ? 400 : 500;
+      const status = error instanceof UnknownTargetError || error instanceof UnknownRouteError ? 400 : 500;
       deps.log('ERROR', `poll failed: ${message}`, {
         pollSummary: true,
         error: message,

@@ -7,7 +7,7 @@ export class QueryError extends Error {
 }
 
 /** Every parameter a poll takes; any other is refused, so `?dryrun=true` cannot run a real poll. */
-const PARAMETERS = new Set(['dryRun', 'target', 'silence', 'for', 'unsilence']);
+const PARAMETERS = new Set(['dryRun', 'target', 'silence', 'for', 'unsilence', 'testNotification']);
 
 const TRUE = new Set(['true', '1', 'yes', '']);
 const FALSE = new Set(['false', '0', 'no']);
@@ -44,6 +44,13 @@ export function readPollQuery(query: Record<string, unknown>): PollOptions {
     options.silence = { target: silence, forMs: length.data };
   }
   if (unsilence !== undefined) options.unsilence = unsilence;
+  const test = single(query, 'testNotification');
+  if (test !== undefined) {
+    if (Object.keys(query).length > 1) {
+      throw new QueryError('testNotification sends a test message and nothing else: give it alone');
+    }
+    options.testNotification = test;
+  }
   return options;
 }
 

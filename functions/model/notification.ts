@@ -27,5 +27,12 @@ export interface PrerenderedSlackMessage {
   blocks: Record<string, unknown>[];
 }
 
+/** An operator checking that a route reaches its channel (`test-notification`); never stored. */
+export interface TestMessage {
+  route: string;
+  at: Date;
+}
+
 /** What a notifier is asked to deliver: the notices of one route from one poll (or ping). */
-export type Notification = { notices: Notice[] } | { prerendered: PrerenderedSlackMessage };
+export type Notification =
+  { notices: Notice[] } | { prerendered: PrerenderedSlackMessage } | { test: TestMessage };

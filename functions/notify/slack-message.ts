@@ -93,8 +93,21 @@ const firstLine = (detail: string, max: number) => escapeSlack(detail.split('\n'
  */
 export function slackMessage(notification: Notification): SlackMessage {
   if ('prerendered' in notification) return notification.prerendered;
+  if ('test' in notification) return testMessage(notification.test.route, notification.test.at);
   const [only, ...others] = notification.notices;
   return only && others.length === 0 ? singleMessage(only) : groupedMessage(notification.notices);
+}
+
+/** Says plainly that it is a test, so no one takes it for an alert; mentions no one. */
+function testMessage(route: string, at: Date): SlackMessage {
+  const text = `Test message from gcp-status-poller: route "${escapeSlack(route)}" reaches this channel. No action needed.`;
+  return {
+    text,
+    blocks: [
+      { type: 'section', text: { type: 'mrkdwn', text: `:white_check_mark: *${text}*` } },
+      { type: 'context', elements: [{ type: 'mrkdwn', text: `Sent ${slackDate(at)} by test-notification` }] },
+    ],
+  };
 }
 
 /**

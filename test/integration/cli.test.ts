@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../support/cli.ts';
 import { ClusterServer, healthyCluster, pod } from '../support/cluster-server.ts';
+import { Poller } from '../support/poller.ts';
+import { SlackReceiver } from '../support/slack-receiver.ts';
 
 async function file(yaml: string): Promise<string> {
   const path = join(await mkdtemp(join(tmpdir(), 'cli-')), 'targets.yaml');
@@ -90,5 +92,44 @@ describe('gcp-status-poller poll, from a terminal', () => {
       /^web +cluster-heartbeat +DEGRADED +UNHEALTHY +was never seen +APIGW\/apigw-0: database=false/,
     );
     expect(lines[3]).toMatch(/^1 targets, 1 unhealthy; 0 sent, 0 pending; \d+ ms$/);
+  });
+});
+
+describe('a test message, to see a route reach its channel', () => {
+  const yaml = 'routes: { data: SLACK_WEBHOOK_DATA }\ntargets:\n  - { name: a, kind: push, every: 1d }\n';
+
+  it('goes through the route from a terminal, marked as a test, mentioning no one', async () => {
+    const slack = await SlackReceiver.start();
+    const path = await file(yaml);
+    const env = { TARGETS_FILE: path, STATE_STORE: 'memory', SLACK_WEBHOOK_DATA: slack.url };
+    const { code, stdout } = await runCli(['test-notification', 'data'], env);
+    await slack.close();
+    expect([code, stdout]).toEqual([0, 'sent a test message through route data (slack)\n']);
+    expect(slack.messages.map((m) => m.text)).toEqual([
+      'Test message from gcp-status-poller: route "data" reaches this channel. No action needed.',
+    ]);
+  });
+
+  it('goes through a deployed poll function with ?testNotification=, and says what Slack answered', async () => {
+    const slack = await SlackReceiver.start();
+    const poller = await Poller.start(
+      { STATE_STORE: 'memory', SLACK_WEBHOOK_URL: slack.url, SLACK_WEBHOOK_DATA: slack.url },
+      yaml,
+    );
+    const sent = await runCli(['test-notification', '--url', poller.url, '--token', 'an-identity-token']);
+    expect([sent.code, sent.stdout]).toEqual([
+      0,
+      `sent a test message through route default of ${poller.url}\n`,
+    ]);
+    expect(slack.messages).toHaveLength(1);
+
+    slack.refuseNext(404, 'no_service');
+    const refused = await poller.poll('?testNotification=data');
+    expect([refused.status, refused.report.error]).toEqual([500, 'Slack answered HTTP 404 (no_service)']);
+    expect((await poller.poll('?testNotification=nope')).status).toBe(400);
+    expect((await poller.poll('?testNotification=data&dryRun=true')).status).toBe(400);
+    // Nothing was stored: the next poll has nothing to send.
+    expect((await poller.poll()).report.notifications).toEqual({ sent: 0, pending: 0 });
+    await Promise.all([poller.close(), slack.close()]);
   });
 });

@@ -1,0 +1,33 @@
+import { loadConfig } from '../config/load.ts';
+import { resolveAll } from '../config/resolve.ts';
+import { DEFAULT_ROUTE } from '../config/schema.ts';
+import { routeNotifiers } from '../notify/routes.ts';
+import type { Dependencies } from './dependencies.ts';
+
+/** The route asked for is neither `default` nor one of the file's `routes`. */
+export class UnknownRouteError extends Error {
+  override readonly name = 'UnknownRouteError';
+}
+
+/** How long a test message may take: it is an operator waiting at a terminal. */
+const TEST_DELIVERY_MS = 10_000;
+
+/**
+ * Sends a clearly marked test message through `route` now, not through the outbox: an operator
+ * checks that a webhook reaches its channel after deploying. Resolves with where it went; throws
+ * the notifier's DeliveryError, with Slack's answer, when it did not.
+ */
+export async function sendTestNotification(deps: Dependencies, route: string): Promise<string> {
+  const config = await loadConfig(deps.targetsFile);
+  if (route !== DEFAULT_ROUTE && !(route in config.routes)) {
+    const known = [DEFAULT_ROUTE, ...Object.keys(config.routes)].join(' | ');
+    throw new UnknownRouteError(`no route named "${route}" in ${deps.targetsFile}; expected ${known}`);
+  }
+  // Only the routes are needed, but an unset route variable should say so as a poll would.
+  const { routes } = resolveAll(config, [], deps.env);
+  const notifier = routeNotifiers(routes, deps.notifier, deps.webhook)(route);
+  if (!notifier) throw new UnknownRouteError(`no route named "${route}"`);
+  await notifier.send({ test: { route, at: deps.clock() } }, new Date(Date.now() + TEST_DELIVERY_MS));
+  deps.log('NOTICE', `test message sent through route ${route} (${notifier.destination})`, { route });
+  return notifier.destination;
+}
