@@ -1,16 +1,20 @@
 /**
- * A local playground: a fake Datastream API, a fake Qmonus cluster and a fake Slack webhook that
- * prints what it receives, so the poller can be run and watched without Google or Slack.
- * Run: npm run demo   (then, in another terminal, the command it prints)
+ * The whole tour, in one terminal: a fake Datastream API, a fake Qmonus cluster, a fake Slack that
+ * prints every message it takes and every one it refuses, and the poller itself (the local
+ * all-in-one, polling every 15 s), with the commands to break and recover each thing.
+ * Run: npm run demo   (Ctrl-C stops everything)
  */
+import { spawn } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 import { ClusterServer, healthyCluster, pod } from '../test/support/cluster-server.ts';
 import { DatastreamFake } from '../test/support/datastream-fake.ts';
 import { listen } from '../test/support/http-server.ts';
-import { SlackReceiver } from '../test/support/slack-receiver.ts';
+import { SlackReceiver, type SlackPayload } from '../test/support/slack-receiver.ts';
 
+const KEY = 'demo-ping-key-0123456789';
 const STREAM = 'projects/acme-data/locations/asia-northeast1/streams/orders-to-bq';
 const [datastream, cluster, slack] = await Promise.all([
   DatastreamFake.start(8090),
@@ -18,9 +22,27 @@ const [datastream, cluster, slack] = await Promise.all([
   SlackReceiver.start(8092),
 ]);
 datastream.streams.set(STREAM, { state: 'RUNNING' });
-slack.onMessage = (payload) => {
-  console.log(`\n--- Slack received ---\n${JSON.stringify(payload, null, 2)}`);
+
+const say = (line: string) => {
+  process.stdout.write(`${line}\n`);
 };
+slack.onMessage = (payload) => {
+  say(`\n[slack] received:\n${render(payload)}\n`);
+};
+slack.onRefusal = (status, body) => {
+  say(
+    `\n[slack] REFUSED with HTTP ${status} (${body}): the poller keeps the message and sends it next poll\n`,
+  );
+};
+
+/** A Slack message as a person would read it: its blocks' text, without the Block Kit around it. */
+function render(payload: SlackPayload): string {
+  return payload.blocks
+    .flatMap((block) => [block.text?.text, ...(block.elements ?? []).map((e) => e.text)])
+    .filter((text): text is string => typeof text === 'string')
+    .map((text) => `  │ ${text.replace(/\n/g, '\n  │ ')}`)
+    .join('\n');
+}
 
 const clusterAnswers = {
   healthy: () => ({ status: 200, body: healthyCluster() }),
@@ -37,16 +59,16 @@ const clusterAnswers = {
 // POST /stream/FAILED, /cluster/degraded, /slack/500 …: change what the fakes answer.
 await listen((req, res) => {
   const [, what, value = ''] = (req.url ?? '').split('/');
-  if (what === 'stream')
-    datastream.streams.set(STREAM, {
-      state: value,
-      errors: [{ reason: 'DEMO', message: `set to ${value}` }],
-    });
-  else if (what === 'cluster' && value in clusterAnswers)
+  if (what === 'stream') {
+    // A healthy stream reports no errors; a broken one says why.
+    const errors = value === 'RUNNING' ? [] : [{ reason: 'DEMO', message: `set to ${value}` }];
+    datastream.streams.set(STREAM, { state: value, errors });
+  } else if (what === 'cluster' && value in clusterAnswers) {
     cluster.answer = clusterAnswers[value as keyof typeof clusterAnswers]();
-  else if (what === 'slack') slack.refuseNext(Number(value), 'demo_refusal');
-  else {
-    res.writeHead(404).end('try /stream/FAILED, /cluster/degraded|down|healthy, /slack/500\n');
+  } else if (what === 'slack') {
+    slack.refuseNext(Number(value), 'demo_refusal');
+  } else {
+    res.writeHead(404).end('try /stream/FAILED|RUNNING, /cluster/degraded|down|healthy, /slack/500\n');
     return;
   }
   res.end(`ok: ${what} → ${value}\n`);
@@ -74,18 +96,63 @@ targets:
 `,
 );
 
-console.log(`Fakes are up. In another terminal:
+// The poller, as `npm start` runs it: states in memory (or in the emulator, when
+// FIRESTORE_EMULATOR_HOST and GOOGLE_CLOUD_PROJECT are set in this terminal).
+const poller = spawn(
+  process.execPath,
+  [
+    join('node_modules', '@google-cloud', 'functions-framework', 'build', 'src', 'main.js'),
+    '--target=all',
+    '--signature-type=http',
+    '--source=functions/runtime/all-in-one.ts',
+  ],
+  {
+    env: {
+      ...process.env,
+      PORT: '8080',
+      TARGETS_FILE: targetsFile,
+      DATASTREAM_API_URL: datastream.url,
+      SLACK_WEBHOOK_URL: slack.url,
+      PING_KEY: KEY,
+      POLL_EVERY: process.env['POLL_EVERY'] ?? '15s',
+    },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  },
+);
+// Its log, one line per change and per poll, rather than a JSON line per target.
+createInterface({ input: poller.stdout }).on('line', (line) => {
+  let entry: { message?: string; changed?: boolean; pollSummary?: boolean; dryRun?: boolean };
+  try {
+    entry = JSON.parse(line) as typeof entry;
+  } catch {
+    return; // functions-framework's own banner
+  }
+  if (entry.pollSummary && !entry.dryRun) say(`[poller] ${entry.message ?? ''}`);
+  else if (entry.changed) say(`[poller]   ${entry.message ?? ''}`);
+});
+const stop = () => {
+  poller.kill();
+  process.exit(0);
+};
+process.on('SIGINT', stop);
+process.on('SIGTERM', stop);
 
-  TARGETS_FILE=${targetsFile} DATASTREAM_API_URL=${datastream.url} \\
-  SLACK_WEBHOOK_URL=${slack.url} PING_KEY=demo-ping-key-0123456789 PORT=8080 npm start
-  # and, for push targets, the ping function in a third terminal: the same line with
-  # PORT=8081 npm run start:ping
+say(`The poller is on http://localhost:8080, polling every ${process.env['POLL_EVERY'] ?? '15s'}; its
+targets are in ${targetsFile}. Slack messages show up here. In another terminal:
 
-Then poll, break things, poll again:
+  curl -s localhost:8080/?dryRun=true                       # what it sees now (JSON)
+  curl -s localhost:8080                                    # poll now instead of waiting
 
-  curl -s localhost:8080 | jq
-  curl -s -X POST localhost:8093/stream/FAILED      # or /cluster/degraded, /cluster/down, /slack/500
-  curl -s localhost:8080 | jq
-  curl -s localhost:8081/demo-ping-key-0123456789/nightly-backup        # a job checks in
-  curl -s -d 'disk full' localhost:8081/demo-ping-key-0123456789/nightly-backup/fail
+Break something, watch the alert arrive here, then recover it:
+
+  curl -s -X POST localhost:8093/stream/FAILED              # then /stream/RUNNING
+  curl -s -X POST localhost:8093/cluster/degraded           # or /cluster/down; then /cluster/healthy
+  curl -s -X POST localhost:8093/slack/500                  # Slack refuses the next message: kept, resent
+
+A job checks in, fails, and (if it stops pinging) goes LATE after 1 minute, DOWN 30 s later:
+
+  curl -s localhost:8080/ping/${KEY}/nightly-backup
+  curl -s -d 'disk full' localhost:8080/ping/${KEY}/nightly-backup/fail
+
+Ctrl-C stops everything.
 `);

@@ -15,6 +15,8 @@ export class SlackReceiver {
   readonly messages: SlackPayload[] = [];
   /** Called with each accepted message (the demo prints them). */
   onMessage: (payload: SlackPayload) => void = () => undefined;
+  /** Called with each refusal as it is answered (the demo prints them too). */
+  onRefusal: (status: number, body: string) => void = () => undefined;
   private refusals: { status: number; body: string; headers: Record<string, string> }[] = [];
   private hangs = 0;
   private delays: number[] = [];
@@ -39,6 +41,7 @@ export class SlackReceiver {
       }
       const refusal = receiver.refusals.shift();
       if (refusal) {
+        receiver.onRefusal(refusal.status, refusal.body);
         res.writeHead(refusal.status, { 'content-type': 'text/plain', ...refusal.headers }).end(refusal.body);
         return;
       }
