@@ -1,6 +1,7 @@
 /**
  * Cold start: how long from spawning functions-framework (the built function, as Cloud Run starts
- * it) to the first answered request, for `poll` (a dry run) and `ping`, median of several runs.
+ * it) to the first answered request, for `poll` (a dry run) and `ping`, and for the local
+ * all-in-one of `npm start` (TypeScript, no build), median of several runs.
  * States in memory, targets that need no network: what is measured is loading, not checking.
  * Run: npm run build && node scripts/measure-cold-start.ts [runs=5]
  */
@@ -21,11 +22,14 @@ await writeFile(
 
 async function firstAnswer(target: string, path: string, port: number): Promise<number> {
   const started = performance.now();
-  const child = spawn('functions-framework', [`--target=${target}`, '--signature-type=http'], {
+  // `all` is `npm start`: the TypeScript run as it is; the others are the build, as Cloud Run runs it.
+  const source = target === 'all' ? ['--source=functions/runtime/all-in-one.ts'] : [];
+  const child = spawn('functions-framework', [`--target=${target}`, '--signature-type=http', ...source], {
     env: {
       ...process.env,
       PORT: String(port),
       STATE_STORE: 'memory',
+      POLL_EVERY: 'off',
       PING_KEY: KEY,
       TARGETS_FILE: targetsFile,
     },
@@ -49,6 +53,7 @@ async function firstAnswer(target: string, path: string, port: number): Promise<
 for (const [target, path] of [
   ['poll', '/?dryRun=true'],
   ['ping', `/${KEY}/backup`],
+  ['all', '/?dryRun=true'],
 ] as const) {
   const times: number[] = [];
   for (let i = 0; i < runs; i++) times.push(Math.round(await firstAnswer(target, path, 19_000 + i)));

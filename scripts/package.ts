@@ -17,7 +17,7 @@ interface PackageJson {
   license?: string;
   type: string;
   main: string;
-  engines: Record<string, string>;
+  engines?: Record<string, string>;
   dependencies: Record<string, string>;
 }
 
@@ -38,7 +38,9 @@ const runtime: PackageJson = {
   ...(root.license ? { license: root.license } : {}),
   type: root.type,
   main: root.main,
-  engines: root.engines,
+  // What Cloud Run runs it on. Not in the checkout's package.json: there npm runs on whatever Node
+  // the machine has, and the scripts on the Node 24 the checkout installs (the `node` package).
+  engines: { node: '>=24 <25' },
   dependencies: root.dependencies,
 };
 await writeFile(join(ARTIFACT_DIR, 'package.json'), `${JSON.stringify(runtime, null, 2)}\n`);
