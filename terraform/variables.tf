@@ -110,7 +110,7 @@ variable "ingress" {
 
 variable "slack_webhook_secret_id" {
   type        = string
-  description = "Id of the Secret Manager secret that holds the Slack webhook URL, created beforehand with gcloud so that the URL never enters Terraform state (see README). Null: messages are only logged."
+  description = "Id of the Secret Manager secret that holds the Slack webhook URL, created beforehand with gcloud so that the URL never enters Terraform state (see docs/deploy.md). Null: messages are only logged."
   default     = null
 }
 

@@ -90,7 +90,7 @@ describe('a bad file is an error, never a silent empty watch', () => {
     const { status, report } = await poller.poll('?dryrun=true');
     expect(status).toBe(400);
     expect(report.error).toBe(
-      'unknown query parameter "dryrun"; expected dryRun, target, silence, for, unsilence',
+      'unknown query parameter "dryrun"; expected dryRun, target, silence, for, unsilence, testNotification',
     );
   });
 });
