@@ -18,7 +18,12 @@ export interface Io {
 export async function validate(file: string, options: { env: boolean }, io: Io): Promise<number> {
   try {
     const config = await loadConfig(file);
-    if (options.env) resolveAll(config, config.targets, io.env);
+    if (options.env) {
+      resolveAll(config, config.targets, io.env);
+      if (!io.env['SLACK_WEBHOOK_URL']?.trim()) {
+        io.err("warning: SLACK_WEBHOOK_URL is not set: the default route's messages would only be logged");
+      }
+    }
     for (const warning of configWarnings(config)) io.err(`warning: ${formatIssue(warning)}`);
     const kinds = new Map<string, number>();
     for (const target of config.targets) kinds.set(target.kind, (kinds.get(target.kind) ?? 0) + 1);

@@ -5,7 +5,7 @@
  * Run: npm run demo   (Ctrl-C stops everything)
  */
 import { spawn } from 'node:child_process';
-import { writeFile } from 'node:fs/promises';
+import { rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -132,7 +132,7 @@ createInterface({ input: poller.stdout }).on('line', (line) => {
 });
 const stop = () => {
   poller.kill();
-  process.exit(0);
+  void rm(targetsFile, { force: true }).finally(() => process.exit(0));
 };
 process.on('SIGINT', stop);
 process.on('SIGTERM', stop);
@@ -149,7 +149,8 @@ Break something, watch the alert arrive here, then recover it:
   curl -s -X POST localhost:8093/cluster/degraded           # or /cluster/down; then /cluster/healthy
   curl -s -X POST localhost:8093/slack/500                  # Slack refuses the next message: kept, resent
 
-A job checks in, fails, and (if it stops pinging) goes LATE after 1 minute, DOWN 30 s later:
+A job checks in; if it stops pinging it goes LATE after 1 minute and DOWN 30 s later. A failure
+alerts at once and stays FAILED until its next success:
 
   curl -s localhost:8080/ping/${KEY}/nightly-backup
   curl -s -d 'disk full' localhost:8080/ping/${KEY}/nightly-backup/fail

@@ -9,6 +9,11 @@ export class UnknownRouteError extends Error {
   override readonly name = 'UnknownRouteError';
 }
 
+/** The route has no webhook in this environment: a test message would reach no channel. */
+export class NoWebhookError extends Error {
+  override readonly name = 'NoWebhookError';
+}
+
 /** How long a test message may take: it is an operator waiting at a terminal. */
 const TEST_DELIVERY_MS = 10_000;
 
@@ -27,6 +32,12 @@ export async function sendTestNotification(deps: Dependencies, route: string): P
   const { routes } = resolveAll(config, [], deps.env);
   const notifier = routeNotifiers(routes, deps.notifier, deps.webhook)(route);
   if (!notifier) throw new UnknownRouteError(`no route named "${route}"`);
+  if (notifier.destination === 'log') {
+    // Logging is a fine fallback for alerts, but a test that nothing reached must not pass.
+    throw new NoWebhookError(
+      `route ${route} has no Slack webhook here (SLACK_WEBHOOK_URL is not set): its messages are only logged`,
+    );
+  }
   await notifier.send({ test: { route, at: deps.clock() } }, new Date(Date.now() + TEST_DELIVERY_MS));
   deps.log('NOTICE', `test message sent through route ${route} (${notifier.destination})`, { route });
   return notifier.destination;

@@ -100,7 +100,7 @@ export function judgePing(target: TargetOf<'push'>, ping: Ping): Observation {
  * batched read, trimmed back to the newest few on real polls), then the clock decides.
  */
 export const push: KindModule<'push', ReadonlyMap<string, PushRecord>> = {
-  states: ['NEW', 'UP', 'STARTED', 'LATE', 'DOWN', 'FAILED', 'UNREACHABLE', 'INVALID_RESPONSE'],
+  states: ['NEW', 'UP', 'STARTED', 'LATE', 'DOWN', 'FAILED'],
   prepare: (targets, { store, tidy }) =>
     store.pushRecords(
       targets.map((t) => t.name),

@@ -21,9 +21,14 @@ export function resolveAll(config: Config, targets: readonly Target[], env: Node
   const routes: Record<string, string> = {};
   for (const [route, variable] of Object.entries(config.routes)) {
     const url = env[variable];
-    if (url) routes[route] = url;
-    else
-      issues.push(located(['routes', route], `environment variable ${variable} is not set`, config.lineOf));
+    const problem = !url
+      ? `environment variable ${variable} is not set`
+      : // Said without the value: it is a secret, even when mistyped.
+        !/^https?:\/\//.test(url)
+        ? `environment variable ${variable} does not hold an http(s) URL`
+        : undefined;
+    if (problem) issues.push(located(['routes', route], problem, config.lineOf));
+    else if (url) routes[route] = url;
   }
   if (issues.length > 0) throw new ConfigError(config.file, issues);
   return { targets: resolved, routes };

@@ -110,6 +110,20 @@ describe('a test message, to see a route reach its channel', () => {
     ]);
   });
 
+  it('fails, rather than pass, when the route has no webhook here and would only be logged', async () => {
+    const path = await file(yaml);
+    const { code, stderr } = await runCli(['test-notification'], {
+      TARGETS_FILE: path,
+      STATE_STORE: 'memory',
+      SLACK_WEBHOOK_URL: '',
+      SLACK_WEBHOOK_DATA: 'http://127.0.0.1:9/hook',
+    });
+    expect([code, stderr]).toEqual([
+      1,
+      'test message not sent: route default has no Slack webhook here (SLACK_WEBHOOK_URL is not set): its messages are only logged\n',
+    ]);
+  });
+
   it('goes through a deployed poll function with ?testNotification=, and says what Slack answered', async () => {
     const slack = await SlackReceiver.start();
     const poller = await Poller.start(

@@ -7,7 +7,11 @@ import { loadConfig, MAX_FILE_BYTES, parseConfig } from '../../functions/config/
 import { resolveAll, resolveOnly } from '../../functions/config/resolve.ts';
 import { kinds } from '../../functions/config/schema.ts';
 
-const env = { GOOGLE_CLOUD_PROJECT: 'acme-data', QMONUS_TOKEN: 's3cret-token' };
+const env = {
+  GOOGLE_CLOUD_PROJECT: 'acme-data',
+  QMONUS_TOKEN: 's3cret-token',
+  NOT_A_URL_WEBHOOK: 'hooks.slack.com/services/T/B/secret',
+};
 
 /** The file as a poll of every target sees it: validated, defaults merged, the environment resolved. */
 function load(yaml: string, environment: NodeJS.ProcessEnv = env) {
@@ -281,6 +285,11 @@ targets:
       'a route that is not defined',
       `routes: { data: SLACK_WEBHOOK_DATA }\ntargets: [{ name: a, kind: datastream, stream: projects/p/locations/l/streams/s, route: dta }]`,
       'targets[0].route: unknown route "dta" (line 2); expected default | data',
+    ],
+    [
+      'a route whose webhook variable holds no URL, without showing it',
+      `routes:\n  data: NOT_A_URL_WEBHOOK\ntargets: [{ name: a, kind: push, every: 1d }]`,
+      'routes.data: environment variable NOT_A_URL_WEBHOOK does not hold an http(s) URL (line 2)',
     ],
     [
       'a route whose webhook variable is not set',
