@@ -13,6 +13,7 @@ import { ClusterServer, healthyCluster, pod } from '../test/support/cluster-serv
 import { DatastreamFake } from '../test/support/datastream-fake.ts';
 import { listen } from '../test/support/http-server.ts';
 import { SlackReceiver, type SlackPayload } from '../test/support/slack-receiver.ts';
+import { startEmulator, type Emulator } from '../test/support/emulator.ts';
 
 const KEY = 'demo-ping-key-0123456789';
 const STREAM = 'projects/acme-data/locations/asia-northeast1/streams/orders-to-bq';
@@ -96,8 +97,27 @@ targets:
 `,
 );
 
-// The poller, as `npm start` runs it: states in memory (or in the emulator, when
-// FIRESTORE_EMULATOR_HOST and GOOGLE_CLOUD_PROJECT are set in this terminal).
+// States in the Firestore emulator when this machine has one (gcloud with its emulator and Java),
+// as they would be in Firestore deployed; in memory otherwise. Set FIRESTORE_EMULATOR_HOST to use
+// one already running.
+let emulator: Emulator | undefined;
+let store = 'in memory';
+const storeEnv: Record<string, string> = {};
+if (process.env['FIRESTORE_EMULATOR_HOST']) {
+  store = `in the Firestore emulator at ${process.env['FIRESTORE_EMULATOR_HOST']}`;
+  storeEnv['GOOGLE_CLOUD_PROJECT'] = process.env['GOOGLE_CLOUD_PROJECT'] ?? 'demo';
+} else {
+  try {
+    say('Starting the Firestore emulator (a few seconds; without gcloud, states stay in memory)…');
+    emulator = await startEmulator();
+    store = `in the Firestore emulator at ${emulator.host}`;
+    Object.assign(storeEnv, { FIRESTORE_EMULATOR_HOST: emulator.host, GOOGLE_CLOUD_PROJECT: 'demo' });
+  } catch {
+    // No emulator here: the demo works as well with states in memory.
+  }
+}
+
+// The poller, as `npm start` runs it.
 const poller = spawn(
   process.execPath,
   [
@@ -115,6 +135,7 @@ const poller = spawn(
       SLACK_WEBHOOK_URL: slack.url,
       PING_KEY: KEY,
       POLL_EVERY: process.env['POLL_EVERY'] ?? '15s',
+      ...storeEnv,
     },
     stdio: ['ignore', 'pipe', 'inherit'],
   },
@@ -132,13 +153,13 @@ createInterface({ input: poller.stdout }).on('line', (line) => {
 });
 const stop = () => {
   poller.kill();
-  void rm(targetsFile, { force: true }).finally(() => process.exit(0));
+  void Promise.all([rm(targetsFile, { force: true }), emulator?.stop()]).finally(() => process.exit(0));
 };
 process.on('SIGINT', stop);
 process.on('SIGTERM', stop);
 
-say(`The poller is on http://localhost:8080, polling every ${process.env['POLL_EVERY'] ?? '15s'}; its
-targets are in ${targetsFile}. Slack messages show up here. In another terminal:
+say(`The poller is on http://localhost:8080, polling every ${process.env['POLL_EVERY'] ?? '15s'}, states
+${store}; its targets are in ${targetsFile}. Slack messages show up here. In another terminal:
 
   curl -s localhost:8080/?dryRun=true                       # what it sees now (JSON)
   curl -s localhost:8080                                    # poll now instead of waiting

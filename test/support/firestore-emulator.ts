@@ -1,10 +1,9 @@
 /**
- * Vitest global setup: starts the real Firestore emulator (`gcloud emulators firestore start`) on a
- * free port, hands its address to the tests, and stops it, with its Java child, at the end.
+ * Vitest global setup: starts the real Firestore emulator on a free port, hands its address to the
+ * tests, and stops it, with its Java child, at the end.
  */
-import { spawn } from 'node:child_process';
-import { freePort } from './function-process.ts';
 import type { TestProject } from 'vitest/node';
+import { startEmulator } from './emulator.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -12,46 +11,8 @@ declare module 'vitest' {
   }
 }
 
-async function waitUntilUp(host: string, output: () => string, deadline: number): Promise<void> {
-  while (Date.now() < deadline) {
-    try {
-      const response = await fetch(`http://${host}/`);
-      if (response.ok) return;
-    } catch {
-      // Not listening yet: the JVM takes a few seconds to start.
-    }
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-  throw new Error(`Firestore emulator did not start on ${host} within 60s. Its output:\n${output()}`);
-}
-
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
-  const port = await freePort();
-  const host = `127.0.0.1:${port}`;
-  // detached: the emulator runs in its own process group, so we can stop gcloud and Java together.
-  const child = spawn('gcloud', ['emulators', 'firestore', 'start', `--host-port=${host}`], {
-    detached: true,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const exited = new Promise<never>((_, reject) =>
-    child.once('exit', (code) => {
-      reject(new Error(`Firestore emulator exited with ${code}:\n${output}`));
-    }),
-  );
-  await Promise.race([waitUntilUp(host, () => output, Date.now() + 60_000), exited]);
-  project.provide('firestoreEmulatorHost', host);
-
-  return async () => {
-    if (child.pid === undefined || child.exitCode !== null) return;
-    const gone = new Promise((resolve) => child.once('exit', resolve));
-    process.kill(-child.pid, 'SIGTERM');
-    const timer = setTimeout(() => {
-      if (child.pid) process.kill(-child.pid, 'SIGKILL');
-    }, 5000);
-    await gone;
-    clearTimeout(timer);
-  };
+  const emulator = await startEmulator();
+  project.provide('firestoreEmulatorHost', emulator.host);
+  return emulator.stop;
 }
