@@ -14,6 +14,13 @@ export interface GoogleApis {
    * `<SERVICE>_API_URL` is set, against that URL with no credentials at all.
    */
   client<T>(service: string, make: (options: GoogleClientOptions) => T): T;
+  /**
+   * GETs `path` of a Google REST API (`v1/projects/p/instances/i`) under the same rule: with
+   * Application Default Credentials from `https://<service>.googleapis.com`, or from
+   * `<SERVICE>_API_URL` with none. Resolves with the answer (JSON parsed when it is JSON); rejects
+   * on an HTTP error with `{ response: { status, data } }`, as gaxios does.
+   */
+  get(service: string, path: string, options: { signal: AbortSignal; timeout: number }): Promise<unknown>;
 }
 
 /** What a check may use besides its target. */

@@ -226,8 +226,66 @@ const pushTarget = z
     }
   });
 
+/** An optional `project`: the function's own (GOOGLE_CLOUD_PROJECT) when left out. */
+const project = z
+  .string()
+  .min(1)
+  .optional()
+  .describe('Project of the resource; default: GOOGLE_CLOUD_PROJECT');
+/** A resource id as Google's APIs write them. */
+const resourceId = (what: string) =>
+  z
+    .string()
+    .regex(/^[a-z][a-z0-9-]{0,98}$/, 'is not a resource id (lowercase letters, digits and -)')
+    .describe(what);
+
+const cloudsqlTarget = z.strictObject({
+  ...common,
+  kind: z.literal('cloudsql'),
+  project,
+  instance: resourceId('Cloud SQL instance id'),
+  allowedStates: stateList.default(['RUNNABLE']).describe('States that count as healthy'),
+});
+
+const redisTarget = z.strictObject({
+  ...common,
+  kind: z.literal('redis'),
+  project,
+  location: z.string().min(1).describe('Region of the instance, e.g. asia-northeast1'),
+  instance: resourceId('Memorystore for Redis instance id'),
+  allowedStates: stateList
+    .default(['READY', 'UPDATING', 'MAINTENANCE'])
+    .describe('States that count as healthy'),
+});
+
+/** Any Google resource readable with a GET, for what no preset covers. */
+const gcpResourceTarget = z.strictObject({
+  ...common,
+  kind: z.literal('gcp-resource'),
+  url: z
+    .url({
+      protocol: /^https$/,
+      hostname: /^[a-z0-9-]+\.googleapis\.com$/,
+      error: 'must be an https://<service>.googleapis.com/… URL',
+    })
+    .describe('The resource, e.g. https://alloydb.googleapis.com/v1/projects/p/locations/l/clusters/c'),
+  stateField: z
+    .string()
+    .regex(/^[A-Za-z0-9_]+(\.[A-Za-z0-9_]+)*$/, 'must be a dotted path such as status.state')
+    .default('state')
+    .describe('Where the state is in the answer, a dotted path'),
+  allowedStates: stateList.describe('States that count as healthy (required: the resource is unknown)'),
+});
+
 /** One variant per kind: a new kind adds its variant here, its file in checks/ and its line in the registry. */
-const variants = [datastreamTarget, clusterHeartbeatTarget, pushTarget] as const;
+const variants = [
+  datastreamTarget,
+  clusterHeartbeatTarget,
+  pushTarget,
+  cloudsqlTarget,
+  redisTarget,
+  gcpResourceTarget,
+] as const;
 
 /** Every kind of target, in the order the error messages list them; derived from the variants. */
 export const kinds = variants.map((variant) => variant.shape.kind.value);

@@ -372,6 +372,14 @@ targets:
     );
   });
 
+  it('gives a Google resource kind the function’s own project when it names none', () => {
+    const { targets } = load('targets: [{ name: db, kind: cloudsql, instance: orders-db }]');
+    expect(targets[0]).toMatchObject({ project: 'acme-data' });
+    expect(errorOf('targets: [{ name: db, kind: redis, location: l, instance: cache }]', {})).toContain(
+      'targets[0].project: is required because GOOGLE_CLOUD_PROJECT is not set (line 1)',
+    );
+  });
+
   it('rejects a stream without a project when GOOGLE_CLOUD_PROJECT is not set', () => {
     expect(errorOf('targets: [{ name: a, kind: datastream, location: l, stream: s }]', {})).toContain(
       'targets[0].project: is required because GOOGLE_CLOUD_PROJECT is not set (line 1)',
