@@ -27,11 +27,11 @@ resource "google_project_iam_member" "runtime_firestore" {
   member  = "serviceAccount:${google_service_account.runtime.email}"
 }
 
-resource "google_project_iam_member" "runtime_datastream" {
-  for_each = toset(concat([var.project_id], var.datastream_projects))
+resource "google_project_iam_member" "runtime_viewer" {
+  for_each = local.viewer_grants
 
-  project = each.value
-  role    = "roles/datastream.viewer"
+  project = each.value.project
+  role    = each.value.role
   member  = "serviceAccount:${google_service_account.runtime.email}"
 }
 

@@ -6,7 +6,6 @@ locals {
     "cloudbuild.googleapis.com",
     "cloudfunctions.googleapis.com",
     "cloudscheduler.googleapis.com",
-    "datastream.googleapis.com",
     "firestore.googleapis.com",
     "iam.googleapis.com",
     "logging.googleapis.com",
@@ -15,6 +14,18 @@ locals {
     "secretmanager.googleapis.com",
     "storage.googleapis.com",
   ]
+
+  # The viewer role of each API the targets may read, granted per watched project.
+  viewer_roles = {
+    datastream = "roles/datastream.viewer"
+    sqladmin   = "roles/cloudsql.viewer"
+    redis      = "roles/redis.viewer"
+  }
+  watched_projects = distinct(concat([var.project_id], var.watched_projects, var.datastream_projects))
+  viewer_grants = {
+    for pair in setproduct(local.watched_projects, var.watched_services) :
+    "${pair[0]}/${pair[1]}" => { project = pair[0], role = local.viewer_roles[pair[1]] }
+  }
 
   # What both functions need to find their state and their targets.
   function_environment = {
@@ -35,7 +46,7 @@ locals {
 }
 
 resource "google_project_service" "required" {
-  for_each = toset(local.services)
+  for_each = toset(concat(local.services, [for service in var.watched_services : "${service}.googleapis.com"]))
 
   project = var.project_id
   service = each.value

@@ -14,7 +14,7 @@ output "scheduler_job_name" {
 }
 
 output "runtime_service_account" {
-  description = "Identity of the function; grant it roles/datastream.viewer in any other project whose streams it watches."
+  description = "Identity of the function; grant it the viewer role of each watched service in any other project whose resources it watches."
   value       = google_service_account.runtime.email
 }
 

@@ -172,9 +172,26 @@ variable "collection_prefix" {
   }
 }
 
+variable "watched_services" {
+  type        = list(string)
+  description = "The Google APIs the targets read: each is enabled in this project and its viewer role granted to the poller here and in watched_projects. datastream (kind datastream: roles/datastream.viewer), sqladmin (cloudsql: roles/cloudsql.viewer), redis (redis: roles/redis.viewer). A gcp-resource target's role is granted by hand."
+  default     = ["datastream"]
+
+  validation {
+    condition     = alltrue([for service in var.watched_services : contains(["datastream", "sqladmin", "redis"], service)])
+    error_message = "watched_services takes datastream, sqladmin and redis."
+  }
+}
+
+variable "watched_projects" {
+  type        = list(string)
+  description = "Other projects whose resources are targets; the poller gets the viewer roles of watched_services there (the applier needs the right to grant them)."
+  default     = []
+}
+
 variable "datastream_projects" {
   type        = list(string)
-  description = "Other projects whose Datastream streams are targets; the poller gets roles/datastream.viewer there (the applier needs the right to grant it)."
+  description = "Former name of watched_projects, still read: projects added to it."
   default     = []
 }
 

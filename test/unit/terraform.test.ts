@@ -50,16 +50,27 @@ describe('the Terraform module', () => {
     expect(tf.text).toContain('{ PING_KEY = var.ping_key_secret_id }');
   });
 
-  it('gives the runtime account exactly Firestore, Datastream read and its own secrets', () => {
+  it('gives the runtime account exactly Firestore, the watched services’ viewer roles and its own secrets', () => {
     const roles = grants()
       .filter(([, , member]) => member === RUNTIME)
       .map(([, role]) => role)
       .sort();
     expect(roles).toEqual([
+      '${each.value.role}',
       'roles/datastore.user',
-      'roles/datastream.viewer',
       'roles/secretmanager.secretAccessor',
     ]);
+    const locals = Object.assign({}, ...tf.locals) as Record<string, unknown>;
+    // Viewer roles only, one per service the targets can read; Datastream's by default.
+    expect(locals['viewer_roles']).toEqual({
+      datastream: 'roles/datastream.viewer',
+      sqladmin: 'roles/cloudsql.viewer',
+      redis: 'roles/redis.viewer',
+    });
+    expect(tf.variable['watched_services']?.[0]?.['default']).toEqual(['datastream']);
+    expect(resource(tf, 'google_project_iam_member', 'runtime_viewer')['for_each']).toBe(
+      '${local.viewer_grants}',
+    );
     const secretGrant = resource(tf, 'google_secret_manager_secret_iam_member', 'runtime');
     expect(secretGrant['for_each']).toBe('${local.secret_env}');
   });
