@@ -49,8 +49,8 @@ export type ConfigProblem = (path: PropertyKey[], message: string) => void;
 /** What every kind may add: its states, a link for people, values from the environment. */
 interface KindParticulars<K extends Kind> {
   /**
-   * Every state its check can report (a pattern for families such as `HTTP_503`), so that
-   * `validate` can warn about an `allowedStates` entry that can never match: a misspelt state.
+   * Every state its check can report (a pattern for families such as `HTTP_503`): an
+   * `allowedStates` entry that can never match (a misspelt state) is a config error.
    */
   readonly states?: readonly (string | RegExp)[];
   /** Warns about what is valid but likely a mistake (`validate`): an unknown pod field, say. */

@@ -3,6 +3,7 @@ import { isNode, LineCounter, parseDocument, type Document } from 'yaml';
 import type { z } from 'zod';
 import { ConfigError, formatPath, MAX_LISTED_ISSUES, type ConfigIssue } from './errors.ts';
 import { targetsFile, type TargetsFile } from './schema.ts';
+import { unknownStates } from './states.ts';
 
 /**
  * A validated targets file, `defaults:` merged in. Values that come from the environment (`${VAR}`
@@ -83,7 +84,10 @@ export function parseConfig(text: string, file: string): Config {
     });
     throw new ConfigError(file, listed, issues.length);
   }
-  return { ...parsed.data, file, lineOf };
+  const config: Config = { ...parsed.data, file, lineOf };
+  const states = unknownStates(config);
+  if (states.length > 0) throw new ConfigError(file, states);
+  return config;
 }
 
 /** An issue at `path`, with its line when the file has one for it. */

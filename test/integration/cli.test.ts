@@ -39,19 +39,26 @@ describe('gcp-status-poller validate, before deploying', () => {
     expect(stderr).toContain(expected);
   });
 
-  it('warns about a state no check of that kind reports, and a pod field no heartbeat has', async () => {
+  it('fails on a state no check of that kind reports, with the states there are', async () => {
     const path = await file(
-      'targets:\n  - { name: s, kind: datastream, stream: projects/p/locations/l/streams/s, allowedStates: [RUNING] }\n' +
-        '  - { name: c, kind: cluster-heartbeat, url: "https://x.example/h", pod: { databse: [true] } }\n',
+      'targets:\n  - { name: s, kind: datastream, stream: projects/p/locations/l/streams/s, allowedStates: [RUNING] }\n',
+    );
+    const { code, stderr } = await runCli(['validate', path]);
+    expect(code).toBe(1);
+    expect(stderr).toMatch(
+      /targets\[0\]\.allowedStates\[0\]: "RUNING" is not a state a datastream target reports \(line 2\); expected STATE_UNSPECIFIED \| NOT_STARTED \| RUNNING/,
+    );
+  });
+
+  it('warns about a pod field no heartbeat has', async () => {
+    const path = await file(
+      'targets:\n  - { name: c, kind: cluster-heartbeat, url: "https://x.example/h", pod: { databse: [true] } }\n',
     );
     const { code, stderr } = await runCli(['validate', path]);
     expect(code).toBe(0);
     expect(stderr.split('\n').filter((l) => l.startsWith('warning:'))).toEqual([
       expect.stringMatching(
-        /^warning: targets\[0\]\.allowedStates\[0\]: "RUNING" is not a state a datastream target reports \(line 2\); expected STATE_UNSPECIFIED \| NOT_STARTED \| RUNNING/,
-      ),
-      expect.stringMatching(
-        /^warning: targets\[1\]\.pod\.databse: no known heartbeat reports a pod field "databse"/,
+        /^warning: targets\[0\]\.pod\.databse: no known heartbeat reports a pod field "databse"/,
       ),
     ]);
   });

@@ -287,6 +287,11 @@ targets:
       'targets[0].route: unknown route "dta" (line 2); expected default | data',
     ],
     [
+      'a misspelt state, with the states there are',
+      `targets:\n  - { name: a, kind: cloudsql, project: p, instance: db, allowedStates: [RUNABLE] }`,
+      'targets[0].allowedStates[0]: "RUNABLE" is not a state a cloudsql target reports (line 2); expected SQL_INSTANCE_STATE_UNSPECIFIED | RUNNABLE | SUSPENDED | PENDING_DELETE | PENDING_CREATE | MAINTENANCE | FAILED | REPAIRING | STOPPED | NOT_FOUND | PERMISSION_DENIED | API_ERROR | UNREACHABLE | INVALID_RESPONSE',
+    ],
+    [
       'a route whose webhook variable holds no URL, without showing it',
       `routes:\n  data: NOT_A_URL_WEBHOOK\ntargets: [{ name: a, kind: push, every: 1d }]`,
       'routes.data: environment variable NOT_A_URL_WEBHOOK does not hold an http(s) URL (line 2)',
