@@ -33,8 +33,8 @@ export interface DeliveryContext {
   log: Logger;
 }
 
-/** How often to look whether another poll has delivered a message it holds. */
-const RECHECK_MS = 250;
+/** How often to look whether another poll has delivered a message it holds (each look reads the outbox). */
+const RECHECK_MS = 1_000;
 /**
  * How long to wait for it: a send under way ends within one Slack request (7 s) and a write. A
  * lease that outlives this belongs to a poll that died; it is reported pending, not waited out.
@@ -75,8 +75,11 @@ export async function deliverOutbox(
   const deadline = new Date(Date.now() + options.budgetMs);
   // Targets with an undelivered message: their later messages wait, so order is kept.
   const blocked = new Set<string>();
-  const hold = (entry: OutboxEntry, failure?: string) => {
+  const block = (entry: OutboxEntry) => {
     for (const target of entry.targets) blocked.add(target);
+  };
+  const hold = (entry: OutboxEntry, failure?: string) => {
+    block(entry);
     result.undelivered++;
     if (failure) result.failures.push(failure);
   };
@@ -85,7 +88,7 @@ export async function deliverOutbox(
   for (const entry of await store.undelivered()) {
     if (options.only && !options.only(entry)) {
       // Not this delivery's to send, but its targets' later messages must not overtake it.
-      for (const target of entry.targets) blocked.add(target);
+      block(entry);
       continue;
     }
     const names = entry.targets.join(', ');
@@ -108,7 +111,7 @@ export async function deliverOutbox(
     const now = clock();
     if (!(await store.claim(entry.id, now, new Date(now.getTime() + LEASE_MS)))) {
       // Another poll holds it (or held it and died): see below whether it gets delivered.
-      for (const target of entry.targets) blocked.add(target);
+      block(entry);
       elsewhere.push(entry);
       continue;
     }

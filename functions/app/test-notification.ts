@@ -30,8 +30,9 @@ export async function sendTestNotification(deps: Dependencies, route: string): P
   }
   // Only the routes are needed, but an unset route variable should say so as a poll would.
   const { routes } = resolveAll(config, [], deps.env);
+  // Defined: the route was checked above, and resolveAll has a URL for every named one.
   const notifier = routeNotifiers(routes, deps.notifier, deps.webhook)(route);
-  if (!notifier) throw new UnknownRouteError(`no route named "${route}"`);
+  if (!notifier) throw new UnknownRouteError(`route "${route}" has no notifier`);
   if (notifier.destination === 'log') {
     // Logging is a fine fallback for alerts, but a test that nothing reached must not pass.
     throw new NoWebhookError(

@@ -18,37 +18,38 @@ export interface Resolved {
 export function resolveAll(config: Config, targets: readonly Target[], env: NodeJS.ProcessEnv): Resolved {
   const issues: ConfigIssue[] = [];
   const resolved = resolveEach(config, targets, env, issues);
-  const routes: Record<string, string> = {};
-  for (const [route, variable] of Object.entries(config.routes)) {
-    const url = env[variable];
-    const problem = !url
-      ? `environment variable ${variable} is not set`
-      : // Said without the value: it is a secret, even when mistyped.
-        !/^https?:\/\//.test(url)
-        ? `environment variable ${variable} does not hold an http(s) URL`
-        : undefined;
-    if (problem) issues.push(located(['routes', route], problem, config.lineOf));
-    else if (url) routes[route] = url;
-  }
+  const routes = routeUrls(config, env, issues);
   if (issues.length > 0) throw new ConfigError(config.file, issues);
   return { targets: resolved, routes };
 }
 
 /**
- * Resolves only these targets, and of the routes only those whose variable is set: a `${VAR}` or
- * a route that another target uses can never fail a ping. A route left out is delivered by the
- * next poll, which has them all.
+ * Resolves only these targets, and of the routes only those whose variable holds a URL here: a
+ * `${VAR}` or a route that another target uses can never fail a ping. A route left out is
+ * delivered by the next poll, which has them all.
  */
 export function resolveOnly(config: Config, targets: readonly Target[], env: NodeJS.ProcessEnv): Resolved {
   const issues: ConfigIssue[] = [];
   const resolved = resolveEach(config, targets, env, issues);
   if (issues.length > 0) throw new ConfigError(config.file, issues);
+  return { targets: resolved, routes: routeUrls(config, env, []) };
+}
+
+/** The webhook URL of every route whose variable holds one; the others become `issues`. */
+function routeUrls(config: Config, env: NodeJS.ProcessEnv, issues: ConfigIssue[]): Record<string, string> {
   const routes: Record<string, string> = {};
   for (const [route, variable] of Object.entries(config.routes)) {
     const url = env[variable];
-    if (url) routes[route] = url;
+    // Said without the value: it is a secret, even when mistyped.
+    const problem = !url
+      ? `environment variable ${variable} is not set`
+      : !/^https?:\/\//.test(url)
+        ? `environment variable ${variable} does not hold an http(s) URL`
+        : undefined;
+    if (problem) issues.push(located(['routes', route], problem, config.lineOf));
+    else if (url) routes[route] = url;
   }
-  return { targets: resolved, routes };
+  return routes;
 }
 
 function resolveEach(

@@ -189,6 +189,11 @@ targets:
     );
     const backup = config.targets.filter((t) => t.name === 'backup');
     expect(resolveOnly(config, backup, {})).toEqual({ targets: backup, routes: {} });
+    // A route variable that holds no URL is left to the poll too, which reports it.
+    expect(resolveOnly(config, backup, { SLACK_WEBHOOK_OPS: 'not-a-url' })).toEqual({
+      targets: backup,
+      routes: {},
+    });
     expect(() => resolveAll(config, config.targets, {})).toThrow(
       /headers.Authorization: environment variable QMONUS_TOKEN is not set \(line 4\)\nroutes.ops: environment variable SLACK_WEBHOOK_OPS is not set \(line 2\)/,
     );
