@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { ClusterServer, healthyCluster, pod } from '../test/support/cluster-server.ts';
-import { DatastreamFake } from '../test/support/datastream-fake.ts';
+import { GoogleFake } from '../test/support/google-fake.ts';
 import { listen } from '../test/support/http-server.ts';
 import { SlackReceiver, type SlackPayload } from '../test/support/slack-receiver.ts';
 import { startEmulator, type Emulator } from '../test/support/emulator.ts';
@@ -18,11 +18,11 @@ import { startEmulator, type Emulator } from '../test/support/emulator.ts';
 const KEY = 'demo-ping-key-0123456789';
 const STREAM = 'projects/acme-data/locations/asia-northeast1/streams/orders-to-bq';
 const [datastream, cluster, slack] = await Promise.all([
-  DatastreamFake.start(8090),
+  GoogleFake.start(8090),
   ClusterServer.start(8091),
   SlackReceiver.start(8092),
 ]);
-datastream.streams.set(STREAM, { state: 'RUNNING' });
+datastream.put(STREAM, { state: 'RUNNING' });
 
 const say = (line: string) => {
   process.stdout.write(`${line}\n`);
@@ -63,7 +63,7 @@ await listen((req, res) => {
   if (what === 'stream') {
     // A healthy stream reports no errors; a broken one says why.
     const errors = value === 'RUNNING' ? [] : [{ reason: 'DEMO', message: `set to ${value}` }];
-    datastream.streams.set(STREAM, { state: value, errors });
+    datastream.put(STREAM, { state: value, errors });
   } else if (what === 'cluster' && value in clusterAnswers) {
     cluster.answer = clusterAnswers[value as keyof typeof clusterAnswers]();
   } else if (what === 'slack') {

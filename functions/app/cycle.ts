@@ -7,6 +7,7 @@ import type { Config } from '../config/load.ts';
 import type { Resolved } from '../config/resolve.ts';
 import type { TargetStatus } from '../model/target-status.ts';
 import { routeNotifiers } from '../notify/routes.ts';
+import { memberPrefixes, reconcileMembers } from './discovered.ts';
 import { deliverOutbox, type DeliveryOptions, type DeliveryResult } from './deliver.ts';
 import type { Dependencies } from './dependencies.ts';
 
@@ -64,28 +65,51 @@ export async function runCycle(
       google: deps.google,
     }));
   const now = deps.clock();
-  const plan = (stored: ReadonlyMap<string, TargetStatus>) =>
-    planChanges(observed, stored, now, { silenced: (name) => silences.has(name), consoleUrl });
-  // Dependencies are read too (a `?target=` poll or a ping may not include them): they hold alerts back.
-  const names = [...new Set(targets.flatMap((t) => [t.name, ...t.dependsOn]))];
+  // A discovered resource (`orders/abc`) is silenced with its discovery target (`orders`).
+  const silenced = (name: string) => silences.has(name) || silences.has(name.split('/')[0] ?? name);
+  const plan = (stored: ReadonlyMap<string, TargetStatus>) => {
+    const members = reconcileMembers(observed, stored);
+    const planned = planChanges(members.observed, stored, now, { silenced, consoleUrl });
+    // Gone members are forgotten, not stored as DELETED: reported once, by this write.
+    for (const name of members.gone) planned.changes.statuses.delete(name);
+    const allTargets = options.allTargets && [
+      ...options.allTargets,
+      ...observed.map((o) => o.target.name),
+      ...members.kept,
+    ];
+    return {
+      observed: members.observed,
+      decisions: planned.decisions,
+      changes: { ...planned.changes, forget: members.gone, ...(allTargets && { allTargets }) },
+    };
+  };
+  // Dependencies are read too (a `?target=` poll or a ping may not include them): they hold alerts
+  // back. So are the stored members of discovery targets, to tell which resources are gone.
+  const names = [...new Set(targets.flatMap((t) => [t.name, ...t.dependsOn])), ...memberPrefixes(observed)];
 
   if (options.dryRun) {
     const previous = await store.read(names);
-    return { observed, decisions: plan(previous).decisions, previous, silences, delivery: NOTHING_DELIVERED };
+    const planned = plan(previous);
+    return { ...planned, previous, silences, delivery: NOTHING_DELIVERED };
   }
   let previous: ReadonlyMap<string, TargetStatus> = new Map();
-  let decisions: Decision[] = [];
+  let planned: ReturnType<typeof plan> | undefined;
   await store.record(names, (stored) => {
     // Runs again if another poll wrote first; only the run that commits is kept.
     previous = stored;
-    const planned = plan(stored);
-    decisions = planned.decisions;
-    return options.allTargets ? { ...planned.changes, allTargets: options.allTargets } : planned.changes;
+    planned = plan(stored);
+    return planned.changes;
   });
   const notifierFor = routeNotifiers(resolved.routes, deps.notifier, deps.webhook);
   const delivery = await deliverOutbox(
     { store, notifierFor, clock: deps.clock, log: deps.log },
     { ...options.delivery, ...(deps.stopping ? { stopping: deps.stopping } : {}) },
   );
-  return { observed, decisions, previous, silences, delivery };
+  return {
+    observed: planned?.observed ?? observed,
+    decisions: planned?.decisions ?? [],
+    previous,
+    silences,
+    delivery,
+  };
 }

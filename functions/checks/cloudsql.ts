@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { googleResourceKind, said } from './google-resource.ts';
+import { consoleLink, googleResourceKind, restPath, said, stateName } from './google-resource.ts';
 
-/** Cloud SQL Admin v1 instance states: https://cloud.google.com/sql/docs/mysql/admin-api/rest/v1/instances#sqlinstancestate */
+/** Cloud SQL Admin v1 `SqlInstanceState` (google/cloud/sql/v1/cloud_sql_resources.proto). */
 const STATES = [
   'SQL_INSTANCE_STATE_UNSPECIFIED',
   'RUNNABLE',
@@ -10,6 +10,7 @@ const STATES = [
   'PENDING_CREATE',
   'MAINTENANCE',
   'FAILED',
+  'ONLINE_MAINTENANCE',
   'REPAIRING',
 ] as const;
 
@@ -22,14 +23,10 @@ export const cloudsql = googleResourceKind<'cloudsql'>({
   api: 'Cloud SQL Admin API',
   viewerRole: 'roles/cloudsql.viewer',
   describe: (t) => `Cloud SQL instance ${t.project ?? ''}/${t.instance}`,
-  path: (t) =>
-    `v1/projects/${encodeURIComponent(t.project ?? '')}/instances/${encodeURIComponent(t.instance)}`,
+  path: (t) => restPath('v1', 'projects', t.project, 'instances', t.instance),
   answer: z
     .looseObject({
-      state: z
-        .string()
-        .regex(/^[A-Z_]{1,100}$/, 'is not a state name')
-        .default('SQL_INSTANCE_STATE_UNSPECIFIED'),
+      state: stateName('SQL_INSTANCE_STATE_UNSPECIFIED'),
       settings: z.looseObject({ activationPolicy: z.string().optional() }).optional(),
       databaseVersion: z.string().optional(),
       suspensionReason: z.array(z.string()).optional(),
@@ -43,6 +40,11 @@ export const cloudsql = googleResourceKind<'cloudsql'>({
       ),
     })),
   states: [...STATES, 'STOPPED'],
-  consoleUrl: (t) =>
-    `https://console.cloud.google.com/sql/instances/${encodeURIComponent(t.instance)}/overview?project=${encodeURIComponent(t.project ?? '')}`,
+  consoleUrl: (t) => consoleLink(t.project, 'sql/instances', t.instance, 'overview'),
+  list: {
+    key: 'instance',
+    path: (t) => restPath('v1', 'projects', t.project, 'instances'),
+    items: 'items',
+    pageSize: 'maxResults',
+  },
 });

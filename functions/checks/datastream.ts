@@ -1,43 +1,15 @@
 import { z } from 'zod';
 import type { TargetOf } from '../config/schema.ts';
-import { GOOGLE_FAILURE_STATES, googleAnswer, googleApiFailure } from './google-api-error.ts';
-import type { KindModule } from './kind.ts';
+import { googleApiFailure } from './google-api-error.ts';
+import { googleResourceKind, said, stateName } from './google-resource.ts';
+import { freshness, STALE } from './datastream-freshness.ts';
+import { OBJECT_ERRORS, objectErrors } from './datastream-objects.ts';
 
 type DatastreamTarget = TargetOf<'datastream'>;
 
-/** The stream's full resource name: `projects/P/locations/L/streams/S`. */
-export function streamName(target: DatastreamTarget): string {
-  return target.stream.startsWith('projects/')
-    ? target.stream
-    : `projects/${target.project ?? ''}/locations/${target.location ?? ''}/streams/${target.stream}`;
-}
-
-/** The stream's page in the Cloud console, for alerts. */
-function streamConsoleUrl(target: DatastreamTarget): string {
-  const [, project = '', , location = '', , stream = ''] = streamName(target).split('/');
-  const path = ['datastream', 'streams', 'locations', location, 'instances', stream]
-    .map(encodeURIComponent)
-    .join('/');
-  return `https://console.cloud.google.com/${path}?project=${encodeURIComponent(project)}`;
-}
-
-/** What we read of a stream. Proto3 JSON leaves out a default enum: no `state` is STATE_UNSPECIFIED. */
-const streamAnswer = z.looseObject({
-  state: z
-    .string()
-    .regex(/^[A-Z_]{1,100}$/, 'is not a state name')
-    .default('STATE_UNSPECIFIED'),
-  errors: z
-    .array(z.looseObject({ reason: z.string().optional(), message: z.string().optional() }))
-    .default([]),
-});
-
-/**
- * A Datastream stream, read with `projects.locations.streams.get`: its `state` is the observed
- * state, its `errors[]` the detail. API and network failures become states too, never exceptions.
- */
-/** Datastream v1 stream states: https://cloud.google.com/datastream/docs/reference/rest/v1/projects.locations.streams#state */
+/** Datastream v1 `Stream.State` (google/cloud/datastream/v1/datastream_resources.proto). */
 const STREAM_STATES = [
+  'STATE_UNSPECIFIED',
   'NOT_STARTED',
   'RUNNING',
   'PAUSED',
@@ -48,40 +20,86 @@ const STREAM_STATES = [
   'DRAINING',
 ] as const;
 
-export const datastream: KindModule<'datastream'> = {
-  states: ['STATE_UNSPECIFIED', ...STREAM_STATES, ...GOOGLE_FAILURE_STATES],
+/** The stream's full resource name: `projects/P/locations/L/streams/S`. */
+export function streamName(target: DatastreamTarget): string {
+  return target.stream.startsWith('projects/')
+    ? target.stream
+    : `projects/${target.project ?? ''}/locations/${target.location ?? ''}/streams/${target.stream}`;
+}
 
-  async check(target, { signal, google }) {
-    const name = streamName(target);
-    const resource = { name: `stream ${name}`, api: 'Datastream API', viewerRole: 'roles/datastream.viewer' };
-    try {
-      // Loaded on first use: a ping or a poll without streams never pays for it at cold start.
-      const { datastream_v1 } = await import('googleapis/build/src/apis/datastream/index.js');
-      const client = google.client('datastream', (options) => new datastream_v1.Datastream(options));
-      const { data } = await client.projects.locations.streams.get(
-        { name },
-        // Our own timeout and the next poll are the retry policy; gaxios' backoff would outlive both.
-        { signal, retry: false, timeout: target.timeout },
-      );
-      const read = googleAnswer(data, streamAnswer, resource);
-      if ('observation' in read) return read.observation;
-      const { state, errors } = read.answer;
-      const said = errors.map((e) => [e.reason, e.message].filter(Boolean).join(': '));
-      return {
-        state,
-        detail: said.length > 0 ? `stream errors: ${said.join('; ')}` : `stream ${name}`,
-      };
-    } catch (error) {
-      return googleApiFailure(error, resource, signal, target.timeout);
-    }
+/** `[project, location, stream]` of the target, however it names the stream. */
+function streamParts(target: DatastreamTarget): [string, string, string] {
+  const [, project = '', , location = '', , stream = ''] = streamName(target).split('/');
+  return [project, location, stream];
+}
+
+/** The Monitoring read, for its errors: a 403 there wants another role than the stream's. */
+const freshnessOf = (target: DatastreamTarget) => ({
+  name: `the freshness of ${streamName(target)}`,
+  api: 'Cloud Monitoring API',
+  viewerRole: 'roles/monitoring.viewer',
+});
+
+const encoded = (name: string) => name.split('/').map(encodeURIComponent).join('/');
+
+/**
+ * A Datastream stream (`projects.locations.streams.get`): its `state`, its `errors[]` as the
+ * detail. A stream in an allowed state can still be broken inside, so two opt-in checks look
+ * further: `objects: true` (a table whose backfill failed: OBJECT_ERRORS) and `maxFreshness` (data
+ * older than that: STALE, from Cloud Monitoring).
+ */
+export const datastream = googleResourceKind<'datastream'>({
+  service: 'datastream',
+  api: 'Datastream API',
+  viewerRole: 'roles/datastream.viewer',
+  describe: (t) => `stream ${streamName(t)}`,
+  path: (t) => `v1/${encoded(streamName(t))}`,
+  answer: z
+    .looseObject({
+      state: stateName('STATE_UNSPECIFIED'),
+      errors: z
+        .array(z.looseObject({ reason: z.string().optional(), message: z.string().optional() }))
+        .default([]),
+    })
+    .transform(({ state, errors }) => {
+      const told = errors.map((e) => [e.reason, e.message].filter(Boolean).join(': '));
+      return { state, detail: told.length > 0 ? `stream errors: ${told.join('; ')}` : '' };
+    }),
+  async more(target, observed, _stream, context) {
+    const detail = observed.detail || `stream ${streamName(target)}`;
+    if (!target.allowedStates.includes(observed.state)) return { ...observed, detail };
+    const [objects, fresh] = await Promise.all([
+      target.objects ? objectErrors(`v1/${encoded(streamName(target))}/objects`, context) : null,
+      target.maxFreshness === undefined
+        ? null
+        : freshness(streamParts(target), target.maxFreshness, context).catch((error: unknown) => ({
+            problem: googleApiFailure(error, freshnessOf(target), context.signal, context.timeout),
+          })),
+    ]);
+    const problems = [objects, fresh && 'problem' in fresh ? fresh.problem : null].filter((o) => o !== null);
+    const note = fresh && 'note' in fresh ? fresh.note : undefined;
+    const [first, ...rest] = problems;
+    return first
+      ? { state: first.state, detail: said(first.detail, ...rest.map((o) => o.detail), note) }
+      : { ...observed, detail: said(detail, note) };
   },
-
-  consoleUrl: streamConsoleUrl,
-
+  states: [...STREAM_STATES, OBJECT_ERRORS, STALE],
+  consoleUrl: (t) => {
+    const [project, location, stream] = streamParts(t);
+    const path = ['datastream', 'streams', 'locations', location, 'instances', stream]
+      .map(encodeURIComponent)
+      .join('/');
+    return `https://console.cloud.google.com/${path}?project=${encodeURIComponent(project)}`;
+  },
   resolve(target, env, problem) {
     if (target.stream.startsWith('projects/') || target.project !== undefined) return target;
     const project = env['GOOGLE_CLOUD_PROJECT'];
     if (!project) problem(['project'], 'is required because GOOGLE_CLOUD_PROJECT is not set');
     return project ? { ...target, project } : target;
   },
-};
+  list: {
+    key: 'stream',
+    path: (t) => `v1/${encoded(`projects/${t.project ?? ''}/locations/${t.location ?? ''}`)}/streams`,
+    items: 'streams',
+  },
+});

@@ -1,11 +1,19 @@
-import type { z } from 'zod';
+import { z } from 'zod';
 import type { Kind, Target, TargetOf } from '../config/schema.ts';
 import type { Observation } from '../model/observation.ts';
-import { GOOGLE_FAILURE_STATES, googleAnswer, googleApiFailure } from './google-api-error.ts';
-import type { ConfigProblem, KindModule } from './kind.ts';
+import {
+  GOOGLE_FAILURE_STATES,
+  googleAnswer,
+  googleApiFailure,
+  type GoogleResource,
+} from './google-api-error.ts';
+import type { CheckContext, ConfigProblem, KindModule, Listed } from './kind.ts';
 
 /** The kinds whose targets name a Google project: the ones a Google resource kind can be. */
 type ProjectKind = { [K in Kind]: TargetOf<K> extends { project?: string | undefined } ? K : never }[Kind];
+
+/** Reads one page of a Google REST API, the target's timeout and signal applied. */
+export type GoogleGet = (path: string) => Promise<unknown>;
 
 /** What makes one Google resource kind: where the resource is read, and how its answer reads. */
 export interface GoogleResourceSpec<K extends ProjectKind> {
@@ -19,12 +27,67 @@ export interface GoogleResourceSpec<K extends ProjectKind> {
   describe: (target: TargetOf<K>) => string;
   /** Its REST path under the API's root: `v1/projects/acme/instances/orders-db`. */
   path: (target: TargetOf<K>) => string;
+  /**
+   * How to read it when one GET of `path` is not enough (the newest run of a job, say): returns
+   * the resource's JSON, or an observation when there is nothing to read (no run yet).
+   */
+  read?: (
+    target: TargetOf<K>,
+    get: GoogleGet,
+  ) => Promise<{ resource: unknown } | { observation: Observation }>;
   /** The answer's shape, read into the observed state and its detail. */
   answer: z.ZodType<Observation>;
   /** Every state the resource's API reports (besides NOT_FOUND, API_ERROR…). */
   states: readonly string[];
   consoleUrl: (target: TargetOf<K>) => string;
+  /** Checks past the resource's state (Datastream's objects and freshness), given what was read. */
+  more?: (
+    target: TargetOf<K>,
+    observed: Observation,
+    resource: Record<string, unknown>,
+    context: MoreContext,
+  ) => Promise<Observation>;
+  /** How `"*"` in the id key watches every such resource (discovery); absent: no discovery. */
+  list?: ListSpec<K>;
+  /** Fills in the target from the environment; default: `project` from GOOGLE_CLOUD_PROJECT. */
+  resolve?: (target: TargetOf<K>, env: NodeJS.ProcessEnv, problem: ConfigProblem) => TargetOf<K>;
 }
+
+export interface MoreContext {
+  /** GETs from any Google API, under the target's timeout. */
+  get: (service: string, path: string) => Promise<unknown>;
+  /** The resource, for `googleAnswer` and its error details. */
+  resource: GoogleResource;
+  now: Date;
+  signal: AbortSignal;
+  timeout: number;
+}
+
+/** A list method: one line in the YAML (`instance: "*"`) for every resource it returns. */
+export interface ListSpec<K extends ProjectKind> {
+  /** The target key that holds the resource id, and may hold `"*"`. */
+  key: keyof TargetOf<K> & string;
+  /** The API of the list when it is not the kind's own (workflows are listed by `workflows`). */
+  service?: string;
+  /** The collection's REST path: `v1/projects/acme/instances`. */
+  path: (target: TargetOf<K>) => string;
+  /** The answer's key that holds the page's resources: `instances`, `items`… */
+  items: string;
+  /** The query parameter of the page size: `pageSize` for most APIs, `maxResults` for some. */
+  pageSize?: 'pageSize' | 'maxResults';
+  /** Whether a listed resource carries its state, so no GET is needed; default true. */
+  complete?: boolean;
+  /** The resource's id in a listed item; default: the last segment of its `name`. */
+  id?: (item: Record<string, unknown>) => unknown;
+}
+
+/** The most pages one list may take: 100 pages of 500 is more than any project holds of a kind. */
+const MAX_PAGES = 100;
+const PAGE_SIZE = 500;
+const pageShape = z.looseObject({
+  items: z.array(z.looseObject({})).default([]),
+  nextPageToken: z.string().optional(),
+});
 
 /**
  * A kind that reads one Google resource with a GET and reports its own state: every preset is one
@@ -32,21 +95,106 @@ export interface GoogleResourceSpec<K extends ProjectKind> {
  * for every Google kind (`googleApiFailure`), and `project` defaults to GOOGLE_CLOUD_PROJECT.
  */
 export function googleResourceKind<K extends ProjectKind>(spec: GoogleResourceSpec<K>): KindModule<K> {
+  const resourceOf = (target: TargetOf<K>): GoogleResource => ({
+    name: spec.describe(target),
+    api: spec.api,
+    viewerRole: spec.viewerRole,
+  });
+  const { list } = spec;
   return {
-    states: [...spec.states, ...GOOGLE_FAILURE_STATES],
+    states: [...spec.states, ...(list ? ['DELETED'] : []), ...GOOGLE_FAILURE_STATES],
     consoleUrl: spec.consoleUrl,
-    resolve: defaultProject,
-    async check(target, { signal, google }) {
+    resolve: spec.resolve ?? defaultProject,
+    async check(target, context) {
       // Every target has a timeout; TypeScript cannot see it through the generic kind.
       const { timeout } = target as Target;
-      const resource = { name: spec.describe(target), api: spec.api, viewerRole: spec.viewerRole };
+      const { signal, google } = context;
+      const resource = resourceOf(target);
+      const get = (service: string, path: string) => google.get(service, path, { signal, timeout });
       try {
-        const data = await google.get(spec.service, spec.path(target), { signal, timeout });
+        let data: unknown = context.listed;
+        if (data === undefined && spec.read) {
+          const found = await spec.read(target, (path) => get(spec.service, path));
+          if ('observation' in found) return found.observation;
+          data = found.resource;
+        }
+        data ??= await get(spec.service, spec.path(target));
         const read = googleAnswer(data, spec.answer, resource);
-        return 'observation' in read ? read.observation : read.answer;
+        if ('observation' in read) return read.observation;
+        return spec.more
+          ? await spec.more(target, read.answer, data as Record<string, unknown>, {
+              get,
+              resource,
+              now: context.now,
+              signal,
+              timeout,
+            })
+          : read.answer;
       } catch (error) {
         return googleApiFailure(error, resource, signal, timeout);
       }
+    },
+    ...(list && {
+      discovery: {
+        key: list.key,
+        async list(target: TargetOf<K>, context: CheckContext) {
+          const { timeout } = target as Target;
+          const { signal, google } = context;
+          const what = `${spec.describe({ ...target, [list.key]: '*' })}`;
+          const resource = { name: what, api: spec.api, viewerRole: spec.viewerRole };
+          try {
+            const pages = await listAll(
+              (path) => google.get(list.service ?? spec.service, path, { signal, timeout }),
+              list,
+              list.path(target),
+              resource,
+            );
+            if ('observation' in pages) return pages.observation;
+            return pages.items.map((item): Listed => ({
+              // `name` is a full resource name in most APIs, the bare id in some (sqladmin, compute).
+              id:
+                String(item['name'] ?? item['id'] ?? '')
+                  .split('/')
+                  .at(-1) ?? '',
+              ...(list.complete !== false && { resource: item }),
+            }));
+          } catch (error) {
+            return googleApiFailure(error, resource, signal, timeout);
+          }
+        },
+      },
+    }),
+  } as KindModule<K>;
+}
+
+/** Every page of a list, following `nextPageToken`; an answer of another shape is an observation. */
+export async function listAll(
+  get: GoogleGet,
+  list: Pick<ListSpec<never>, 'items' | 'pageSize'>,
+  path: string,
+  resource: GoogleResource,
+): Promise<{ items: Record<string, unknown>[] } | { observation: Observation }> {
+  const items: Record<string, unknown>[] = [];
+  let token: string | undefined;
+  for (let page = 0; page < MAX_PAGES; page++) {
+    const query = new URLSearchParams({ [list.pageSize ?? 'pageSize']: String(PAGE_SIZE) });
+    if (token) query.set('pageToken', token);
+    const data = await get(`${path}${path.includes('?') ? '&' : '?'}${query}`);
+    // Read under one key whatever the API calls it (`instances`, `items`…).
+    const page =
+      typeof data === 'object' && data !== null
+        ? { ...data, items: (data as Record<string, unknown>)[list.items] }
+        : data;
+    const read = googleAnswer(page, pageShape, resource);
+    if ('observation' in read) return read;
+    items.push(...read.answer.items);
+    token = read.answer.nextPageToken || undefined;
+    if (!token) return { items };
+  }
+  return {
+    observation: {
+      state: 'API_ERROR',
+      detail: `${resource.api} listed more than ${MAX_PAGES} pages for ${resource.name}; narrow the target`,
     },
   };
 }
@@ -66,4 +214,23 @@ function defaultProject<T extends { project?: string | undefined }>(
 /** `a`, `b: c`, … joined for a detail: the resource's own words about its state. */
 export function said(...parts: (string | undefined | null | false)[]): string {
   return parts.filter((part): part is string => typeof part === 'string' && part !== '').join('; ');
+}
+
+/** A REST path from its segments, each encoded: `path('v1', 'projects', p, 'instances', i)`. */
+export function restPath(...segments: (string | undefined)[]): string {
+  return segments.map((s) => encodeURIComponent(s ?? '')).join('/');
+}
+
+/** A state as Google's JSON writes it; proto3 JSON leaves out a default enum, so none is `unspecified`. */
+export function stateName(unspecified: string) {
+  return z
+    .string()
+    .regex(/^[A-Z_]{1,100}$/, 'is not a state name')
+    .default(unspecified);
+}
+
+/** A Cloud console link: `console('sql/instances', id, 'overview')` with `?project=`. */
+export function consoleLink(project: string | undefined, ...segments: (string | undefined)[]): string {
+  const path = segments.map((s) => (s ?? '').split('/').map(encodeURIComponent).join('/')).join('/');
+  return `https://console.cloud.google.com/${path}?project=${encodeURIComponent(project ?? '')}`;
 }

@@ -1,8 +1,9 @@
-import pLimit from 'p-limit';
+import pLimit, { type LimitFunction } from 'p-limit';
 import { formatDuration } from '../config/duration.ts';
 import type { Kind, Target } from '../config/schema.ts';
 import { sanitizeObservation, type Observation } from '../model/observation.ts';
-import type { CheckContext, PrepareContext } from './kind.ts';
+import { discoveryKey, LISTED, listedObservation, listTarget, memberTarget } from './discovery.ts';
+import type { CheckContext, Listed, PrepareContext } from './kind.ts';
 import { kindOf } from './registry.ts';
 
 /** One target's observation and how long it took. */
@@ -10,6 +11,12 @@ export interface Observed {
   target: Target;
   observation: Observation;
   durationMs: number;
+  /**
+   * On a discovery target (`"*"`): the target as configured (its settings are its members'), and
+   * the member names its list found, or null when the list failed (then its members are neither
+   * checked nor forgotten).
+   */
+  discovery?: { configured: Target; members: string[] | null };
 }
 
 export type ObserveContext = Omit<CheckContext, 'signal'> & PrepareContext;
@@ -32,12 +39,75 @@ export async function observeAll(
     if (module.prepare) prepared.set(kind, await module.prepare(ofKind, context));
   }
   const limit = pLimit(concurrency);
-  return Promise.all(
-    targets.map((target) => limit(() => observeOne(target, context, prepared.get(target.kind)))),
+  const observed = await Promise.all(
+    targets.map(async (target) => {
+      const key = discoveryKey(target);
+      if (key === null) return [await limit(() => observeOne(target, context, prepared.get(target.kind)))];
+      return discover(target, key, context, limit, prepared.get(target.kind));
+    }),
+  );
+  return observed.flat();
+}
+
+/**
+ * A discovery target: its list, then each resource it found checked as a target of its own (with
+ * what the list said of it, so a complete listing costs no further request).
+ */
+async function discover(
+  target: Target,
+  key: string,
+  context: ObserveContext,
+  limit: LimitFunction,
+  prepared: unknown,
+): Promise<Observed[]> {
+  let listed: Listed[] = [];
+  const list = await limit(() =>
+    withinTimeout(target, context, async (checkContext) => {
+      const found = await (kindOf(target).discovery?.list(target, checkContext) ?? []);
+      if (!Array.isArray(found)) return found;
+      listed = found.filter((item) => item.id !== '');
+      return listedObservation(
+        listed.map((item) => item.id),
+        `${key}s`,
+      );
+    }),
+  );
+  const ok = list.observation.state === LISTED;
+  const parent: Observed = {
+    ...list,
+    target: listTarget(target),
+    discovery: {
+      configured: target,
+      members: ok ? listed.map(({ id }) => memberTarget(target, key, id).name) : null,
+    },
+  };
+  if (!ok) return [parent];
+  const members = await Promise.all(
+    listed.map(({ id, resource }) =>
+      limit(() => observeOne(memberTarget(target, key, id), context, prepared, resource)),
+    ),
+  );
+  return [parent, ...members];
+}
+
+function observeOne(
+  target: Target,
+  shared: ObserveContext,
+  prepared: unknown,
+  listed?: Record<string, unknown>,
+): Promise<Observed> {
+  return withinTimeout(target, shared, (context) =>
+    // `prepared` is what this target's own kind prepared (or undefined when it prepares nothing).
+    kindOf(target).check(target, listed ? { ...context, listed } : context, prepared as never),
   );
 }
 
-async function observeOne(target: Target, shared: ObserveContext, prepared: unknown): Promise<Observed> {
+/** Runs a target's check under its timeout: whatever happens, an observation comes back. */
+async function withinTimeout(
+  target: Target,
+  shared: ObserveContext,
+  check: (context: CheckContext) => Promise<Observation>,
+): Promise<Observed> {
   const started = performance.now();
   const signal = AbortSignal.timeout(target.timeout);
   const timedOut = new Promise<Observation>((resolve) => {
@@ -48,8 +118,7 @@ async function observeOne(target: Target, shared: ObserveContext, prepared: unkn
   const context: CheckContext = { signal, now: shared.now, google: shared.google };
   // Through then(): a check that throws before its first await is caught all the same.
   const checked = Promise.resolve()
-    // `prepared` is what this target's own kind prepared (or undefined when it prepares nothing).
-    .then(() => kindOf(target).check(target, context, prepared as never))
+    .then(() => check(context))
     .catch((error: unknown): Observation => ({
       state: 'UNREACHABLE',
       detail: `the ${target.kind} check failed unexpectedly: ${error instanceof Error ? error.message : String(error)}`,

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { googleResourceKind, said } from './google-resource.ts';
+import { consoleLink, googleResourceKind, restPath, said, stateName } from './google-resource.ts';
 
-/** Memorystore for Redis v1 instance states: https://cloud.google.com/memorystore/docs/redis/reference/rest/v1/projects.locations.instances#state */
+/** Memorystore for Redis v1 `Instance.State` (google/cloud/redis/v1/cloud_redis.proto). */
 const STATES = [
   'STATE_UNSPECIFIED',
   'CREATING',
@@ -20,20 +20,37 @@ export const redis = googleResourceKind<'redis'>({
   api: 'Memorystore for Redis API',
   viewerRole: 'roles/redis.viewer',
   describe: (t) => `Redis instance ${t.project ?? ''}/${t.location}/${t.instance}`,
-  path: (t) =>
-    `v1/projects/${encodeURIComponent(t.project ?? '')}/locations/${encodeURIComponent(t.location)}/instances/${encodeURIComponent(t.instance)}`,
+  path: (t) => restPath('v1', 'projects', t.project, 'locations', t.location, 'instances', t.instance),
   answer: z
     .looseObject({
-      state: z
-        .string()
-        .regex(/^[A-Z_]{1,100}$/, 'is not a state name')
-        .default('STATE_UNSPECIFIED'),
+      state: stateName('STATE_UNSPECIFIED'),
       statusMessage: z.string().optional(),
       tier: z.string().optional(),
       redisVersion: z.string().optional(),
+      suspensionReasons: z.array(z.string()).optional(),
     })
-    .transform((i) => ({ state: i.state, detail: said(i.statusMessage, i.tier, i.redisVersion) })),
+    .transform((i) => ({
+      state: i.state,
+      detail: said(
+        i.statusMessage,
+        i.suspensionReasons?.length ? `suspended: ${i.suspensionReasons.join(', ')}` : undefined,
+        i.tier,
+        i.redisVersion,
+      ),
+    })),
   states: STATES,
   consoleUrl: (t) =>
-    `https://console.cloud.google.com/memorystore/redis/locations/${encodeURIComponent(t.location)}/instances/${encodeURIComponent(t.instance)}/details/overview?project=${encodeURIComponent(t.project ?? '')}`,
+    consoleLink(
+      t.project,
+      'memorystore/redis/locations',
+      t.location,
+      'instances',
+      t.instance,
+      'details/overview',
+    ),
+  list: {
+    key: 'instance',
+    path: (t) => restPath('v1', 'projects', t.project, 'locations', t.location, 'instances'),
+    items: 'instances',
+  },
 });

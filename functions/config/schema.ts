@@ -159,7 +159,18 @@ const datastreamTarget = z
       .string()
       .min(1)
       .describe(
-        'Stream id, or a full projects/*/locations/*/streams/* name (then project and location are not needed)',
+        'Stream id, a full projects/*/locations/*/streams/* name (then project and location are not needed), or "*" for every stream (each watched as <name>/<id>)',
+      ),
+    objects: z
+      .boolean()
+      .default(false)
+      .describe(
+        "Also read the stream's objects: a table whose backfill failed or that has errors is OBJECT_ERRORS",
+      ),
+    maxFreshness: duration
+      .optional()
+      .describe(
+        "Also read the stream's freshness from Cloud Monitoring: older data than this is STALE, e.g. 15m",
       ),
     allowedStates: stateList.default(['RUNNING', 'STARTING']).describe('States that count as healthy'),
   })
@@ -232,31 +243,106 @@ const project = z
   .min(1)
   .optional()
   .describe('Project of the resource; default: GOOGLE_CLOUD_PROJECT');
-/** A resource id as Google's APIs write them. */
-const resourceId = (what: string) =>
+const location = (what: string) => z.string().min(1).describe(what);
+const region = location('Region, e.g. asia-northeast1');
+
+/** A resource id as Google's APIs write them (each API has its own rules; these are the common ground). */
+const ID = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,254}$/;
+const resourceId = (what: string) => z.string().regex(ID, 'is not a resource id').describe(what);
+/** A resource id, or `"*"`: every such resource, each its own target (`<name>/<id>`). */
+const resourceIdOrAll = (what: string) =>
   z
     .string()
-    .regex(/^[a-z][a-z0-9-]{0,98}$/, 'is not a resource id (lowercase letters, digits and -)')
-    .describe(what);
+    .regex(/^(\*|[A-Za-z0-9][A-Za-z0-9_.-]{0,254})$/, 'is not a resource id, nor "*" for every one')
+    .describe(`${what}, or "*" for every one (each watched as <name>/<id>)`);
 
-const cloudsqlTarget = z.strictObject({
-  ...common,
-  kind: z.literal('cloudsql'),
-  project,
-  instance: resourceId('Cloud SQL instance id'),
-  allowedStates: stateList.default(['RUNNABLE']).describe('States that count as healthy'),
-});
+/** A preset for one Google resource type: its keys, and the states that count as healthy by default. */
+function googleTarget<K extends string, S extends z.ZodRawShape>(
+  kind: K,
+  shape: S,
+  healthy: [string, ...string[]],
+) {
+  return z.strictObject({
+    ...common,
+    kind: z.literal(kind),
+    project,
+    ...shape,
+    allowedStates: stateList.default(healthy).describe('States that count as healthy'),
+  });
+}
 
-const redisTarget = z.strictObject({
-  ...common,
-  kind: z.literal('redis'),
-  project,
-  location: z.string().min(1).describe('Region of the instance, e.g. asia-northeast1'),
-  instance: resourceId('Memorystore for Redis instance id'),
-  allowedStates: stateList
-    .default(['READY', 'UPDATING', 'MAINTENANCE'])
-    .describe('States that count as healthy'),
-});
+const googleVariants = [
+  googleTarget('cloudsql', { instance: resourceIdOrAll('Cloud SQL instance id') }, ['RUNNABLE']),
+  googleTarget(
+    'dataflow',
+    { location: region, job: resourceId('Job name: the newest job of that name is watched') },
+    ['JOB_STATE_RUNNING', 'JOB_STATE_DONE'],
+  ),
+  googleTarget('composer', { location: region, environment: resourceIdOrAll('Composer environment id') }, [
+    'RUNNING',
+    'UPDATING',
+  ]),
+  googleTarget(
+    'gke-cluster',
+    { location: location('Region or zone of the cluster'), cluster: resourceIdOrAll('GKE cluster name') },
+    ['RUNNING', 'RECONCILING'],
+  ),
+  googleTarget(
+    'gke-nodepool',
+    {
+      location: location('Region or zone of the cluster'),
+      cluster: resourceId('GKE cluster name'),
+      nodePool: resourceIdOrAll('Node pool name'),
+    },
+    ['RUNNING', 'RECONCILING'],
+  ),
+  googleTarget('dataproc', { region, cluster: resourceIdOrAll('Dataproc cluster name') }, ['RUNNING']),
+  googleTarget(
+    'redis',
+    { location: region, instance: resourceIdOrAll('Memorystore for Redis instance id') },
+    ['READY', 'UPDATING', 'MAINTENANCE'],
+  ),
+  googleTarget('cloud-run', { location: region, service: resourceIdOrAll('Cloud Run service name') }, [
+    'CONDITION_SUCCEEDED',
+  ]),
+  googleTarget('cloud-function', { location: region, function: resourceIdOrAll('Cloud Function name') }, [
+    'ACTIVE',
+  ]),
+  googleTarget(
+    'compute-instance',
+    { zone: location('Zone, e.g. asia-northeast1-a'), instance: resourceIdOrAll('VM instance name') },
+    ['RUNNING'],
+  ),
+  googleTarget('spanner', { instance: resourceIdOrAll('Spanner instance id') }, ['READY']),
+  googleTarget(
+    'alloydb',
+    {
+      location: region,
+      cluster: resourceIdOrAll('AlloyDB cluster id'),
+      instance: resourceId('Instance id in the cluster; without it, the cluster is watched').optional(),
+    },
+    ['READY'],
+  ).superRefine((target, ctx) => {
+    if (target.cluster === '*' && target.instance !== undefined) {
+      ctx.addIssue({ code: 'custom', path: ['instance'], message: 'cannot be given with cluster: "*"' });
+    }
+  }),
+  googleTarget('pubsub-subscription', { subscription: resourceIdOrAll('Pub/Sub subscription id') }, [
+    'ACTIVE',
+  ]),
+  googleTarget('scheduler-job', { location: region, job: resourceIdOrAll('Cloud Scheduler job id') }, [
+    'ENABLED',
+  ]),
+  googleTarget('workflow', { location: region, workflow: resourceIdOrAll('Workflow id') }, [
+    'SUCCEEDED',
+    'ACTIVE',
+  ]),
+  googleTarget('bq-transfer', { location: region, config: resourceIdOrAll('Transfer config id') }, [
+    'SUCCEEDED',
+    'RUNNING',
+    'PENDING',
+  ]),
+] as const;
 
 /** Any Google resource readable with a GET, for what no preset covers. */
 const gcpResourceTarget = z.strictObject({
@@ -282,8 +368,7 @@ const variants = [
   datastreamTarget,
   clusterHeartbeatTarget,
   pushTarget,
-  cloudsqlTarget,
-  redisTarget,
+  ...googleVariants,
   gcpResourceTarget,
 ] as const;
 

@@ -1,5 +1,5 @@
 import { GoogleAuth } from 'google-auth-library';
-import type { GoogleApis, GoogleClientOptions } from '../checks/kind.ts';
+import type { GoogleApis } from '../checks/kind.ts';
 
 /**
  * The one rule for reaching Google APIs: `<SERVICE>_API_URL` (`DATASTREAM_API_URL`,
@@ -9,7 +9,6 @@ import type { GoogleApis, GoogleClientOptions } from '../checks/kind.ts';
  */
 export function googleApis(env: NodeJS.ProcessEnv): GoogleApis {
   let auth: GoogleAuth | undefined;
-  const clients = new Map<string, unknown>();
   const googleAuth = () =>
     (auth ??= new GoogleAuth({ scopes: ['https://www.googleapis.com/auth/cloud-platform'] }));
   return {
@@ -24,13 +23,6 @@ export function googleApis(env: NodeJS.ProcessEnv): GoogleApis {
         retry: false,
       });
       return data;
-    },
-    client<T>(service: string, make: (options: GoogleClientOptions) => T): T {
-      if (clients.has(service)) return clients.get(service) as T;
-      const rootUrl = apiUrl(env, service);
-      const client = make(rootUrl ? { rootUrl } : { auth: googleAuth() });
-      clients.set(service, client);
-      return client;
     },
   };
 }

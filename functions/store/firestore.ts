@@ -12,6 +12,7 @@ import type { Streak, TargetStatus } from '../model/target-status.ts';
 import { lastField, summarizePings } from './push-records.ts';
 import {
   forgottenTargets,
+  selectedNames,
   freeSlot,
   newOutboxEntries,
   PING_SLOTS,
@@ -352,7 +353,7 @@ function pick(
   names: readonly string[],
 ): Map<string, TargetStatus> {
   const found = new Map<string, TargetStatus>();
-  for (const name of names) {
+  for (const name of selectedNames(Object.keys(stored ?? {}), names)) {
     const entry = stored?.[name];
     if (entry) {
       const { remindedAt, ...s } = entry;

@@ -3,7 +3,14 @@ import type { Ping, PushRecord } from '../model/ping.ts';
 import type { TargetStatus } from '../model/target-status.ts';
 import type { Transition } from '../model/transition.ts';
 import { lastField, summarizePings } from './push-records.ts';
-import { forgottenTargets, freeSlot, newOutboxEntries, PING_SLOTS, writesAnything } from './shared.ts';
+import {
+  forgottenTargets,
+  freeSlot,
+  newOutboxEntries,
+  PING_SLOTS,
+  selectedNames,
+  writesAnything,
+} from './shared.ts';
 import type { Changes, OutboxEntry, StateStore } from './state-store.ts';
 
 interface MemoryPushRecord {
@@ -125,7 +132,7 @@ export class MemoryStateStore implements StateStore {
 
   private pick(names: readonly string[]): Map<string, TargetStatus> {
     const found = new Map<string, TargetStatus>();
-    for (const name of names) {
+    for (const name of selectedNames(this.statuses.keys(), names)) {
       const status = this.statuses.get(name);
       if (status) found.set(name, status);
     }

@@ -91,10 +91,25 @@ export function newOutboxEntries(changes: Changes, transitionIds: readonly strin
   });
 }
 
-/** Stored targets that a full poll no longer lists (removed from the YAML); none on a partial poll. */
+/**
+ * Stored targets to drop: those a full poll no longer lists (removed from the YAML; none on a
+ * partial poll), and those the plan forgets by name (a discovered resource that is gone).
+ */
 export function forgottenTargets(stored: Iterable<string>, changes: Changes): string[] {
-  const keep = changes.allTargets;
-  return keep ? [...stored].filter((name) => !keep.includes(name)) : [];
+  const keep = changes.allTargets && new Set(changes.allTargets);
+  const forget = new Set(changes.forget);
+  return [...stored].filter((name) => forget.has(name) || (keep !== undefined && !keep.has(name)));
+}
+
+/**
+ * The stored names a read selects: each name, and for an entry that ends in "/" (`orders/`, the
+ * members of a discovery target) every stored name under it.
+ */
+export function selectedNames(stored: Iterable<string>, names: readonly string[]): string[] {
+  const prefixes = names.filter((name) => name.endsWith('/'));
+  if (prefixes.length === 0) return [...names];
+  const under = [...stored].filter((name) => prefixes.some((prefix) => name.startsWith(prefix)));
+  return [...names.filter((name) => !name.endsWith('/')), ...under];
 }
 
 /** Whether a record call has anything to write. */

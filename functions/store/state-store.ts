@@ -20,6 +20,8 @@ export interface Changes {
    * Absent for a poll of some targets only (`?target=`), which must not forget the rest.
    */
   allTargets?: readonly string[];
+  /** Targets whose stored states are dropped, whatever else is written (a discovered resource now gone). */
+  forget?: readonly string[];
 }
 
 /** A message waiting to be sent: it stays in the outbox until its notifier has taken it. */
@@ -42,11 +44,14 @@ export interface OutboxEntry {
  * give the same guarantees, so the poll does not know which it has.
  */
 export interface StateStore {
-  /** The stored states of these targets, without writing anything (dry runs). */
+  /**
+   * The stored states of these targets, without writing anything (dry runs). A name that ends in
+   * "/" selects every stored target under it (`orders/`: the resources a discovery target found).
+   */
   read(names: readonly string[]): Promise<Map<string, TargetStatus>>;
 
   /**
-   * Atomically: reads the stored states of `names`, calls `plan` with them and writes what it
+   * Atomically: reads the stored states of `names` (as {@link read} selects them), calls `plan` with them and writes what it
    * returns (new states, transitions, outbox entries). `plan` may run more than once when another
    * poll wrote in between, and must therefore be pure; the result of the run that committed is
    * returned. This compare-and-set is what makes a transition recorded, and so sent, once.

@@ -1,34 +1,34 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DatastreamFake } from '../support/datastream-fake.ts';
+import { GoogleFake } from '../support/google-fake.ts';
 import { freshProject, Poller } from '../support/poller.ts';
 
 const name = (stream: string) => `projects/acme-data/locations/asia-northeast1/streams/${stream}`;
 
 describe('the datastream check, through the real googleapis client against a local Datastream API', () => {
-  let datastream: DatastreamFake;
+  let datastream: GoogleFake;
   let poller: Poller;
 
   beforeAll(async () => {
-    datastream = await DatastreamFake.start();
-    datastream.streams.set(name('running'), { state: 'RUNNING' });
-    datastream.streams.set(name('failed'), {
+    datastream = await GoogleFake.start();
+    datastream.put(name('running'), { state: 'RUNNING' });
+    datastream.put(name('failed'), {
       state: 'FAILED',
       errors: [
         { reason: 'BIGQUERY_DYNAMIC_DATASET_LOCATION_CONFLICT', message: 'dataset location conflict' },
         { message: 'source unreachable' },
       ],
     });
-    datastream.streams.set(name('forbidden'), {
+    datastream.put(name('forbidden'), {
       httpStatus: 403,
       status: 'PERMISSION_DENIED',
       message: "Permission 'datastream.streams.get' denied",
     });
-    datastream.streams.set(name('broken-api'), {
+    datastream.put(name('broken-api'), {
       httpStatus: 500,
       status: 'INTERNAL',
       message: 'internal error',
     });
-    datastream.streams.set(name('hanging'), { hang: true });
+    datastream.put(name('hanging'), { hang: true });
     const streams = ['running', 'failed', 'deleted', 'forbidden', 'broken-api', 'hanging'];
     const more = ['odd'];
     poller = await Poller.start(
@@ -109,7 +109,7 @@ ${more.map((s) => `  - { name: ${s}, kind: datastream, project: acme-data, locat
   ])(
     'reads %s in a 200 as INVALID_RESPONSE of that stream alone',
     async (_, answer, contentType, state, detail) => {
-      datastream.streams.set(name('odd'), { answer, contentType });
+      datastream.put(name('odd'), { answer, contentType });
       const { status, report } = await poller.poll('?dryRun=true&target=odd&target=running');
       expect(status).toBe(200);
       expect(report.targets.map((t) => [t.name, t.state])).toEqual([

@@ -1,7 +1,7 @@
 import { Firestore, type Timestamp } from '@google-cloud/firestore';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ClusterServer, healthyCluster, pod } from '../support/cluster-server.ts';
-import { DatastreamFake } from '../support/datastream-fake.ts';
+import { GoogleFake } from '../support/google-fake.ts';
 import { freshProject, Poller } from '../support/poller.ts';
 import { SlackReceiver } from '../support/slack-receiver.ts';
 
@@ -28,7 +28,7 @@ targets:
 
 describe('notifications, against the Firestore emulator and a local Slack', () => {
   let slack: SlackReceiver;
-  let datastream: DatastreamFake;
+  let datastream: GoogleFake;
   let cluster: ClusterServer;
   let project: string;
   let env: Record<string, string>;
@@ -43,10 +43,10 @@ describe('notifications, against the Firestore emulator and a local Slack', () =
   beforeEach(async () => {
     [slack, datastream, cluster] = await Promise.all([
       SlackReceiver.start(),
-      DatastreamFake.start(),
+      GoogleFake.start(),
       ClusterServer.start(),
     ]);
-    datastream.streams.set(STREAM, { state: 'RUNNING' });
+    datastream.put(STREAM, { state: 'RUNNING' });
     project = freshProject();
     env = { GOOGLE_CLOUD_PROJECT: project, SLACK_WEBHOOK_URL: slack.url, DATASTREAM_API_URL: datastream.url };
   });
@@ -71,7 +71,7 @@ describe('notifications, against the Firestore emulator and a local Slack', () =
     ]);
     expect(slack.messages).toHaveLength(0);
 
-    datastream.streams.set(STREAM, {
+    datastream.put(STREAM, {
       state: 'FAILED',
       errors: [
         { reason: 'BIGQUERY_UNSUPPORTED_PRIMARY_KEY_CHANGE', message: 'primary key of orders changed' },
@@ -98,7 +98,7 @@ describe('notifications, against the Firestore emulator and a local Slack', () =
     });
     expect(slack.messages).toHaveLength(1);
 
-    datastream.streams.set(STREAM, { state: 'RUNNING' });
+    datastream.put(STREAM, { state: 'RUNNING' });
     const recovered = await poller.poll();
     expect(recovered.report.targets[0]).toMatchObject({
       state: 'RUNNING',
@@ -114,7 +114,7 @@ describe('notifications, against the Firestore emulator and a local Slack', () =
   });
 
   it('alerts on the first observation when a target starts out unhealthy', async () => {
-    datastream.streams.set(STREAM, { state: 'FAILED' });
+    datastream.put(STREAM, { state: 'FAILED' });
     const poller = await startPoller();
     await poller.poll();
     expect(slack.messages.map((m) => m.text)).toEqual([
@@ -143,7 +143,7 @@ describe('notifications, against the Firestore emulator and a local Slack', () =
   });
 
   it('does not repeat an alert after a restart, because the state comes from Firestore', async () => {
-    datastream.streams.set(STREAM, { state: 'FAILED' });
+    datastream.put(STREAM, { state: 'FAILED' });
     await (await startPoller()).poll();
     expect(slack.messages).toHaveLength(1);
 
@@ -177,7 +177,7 @@ describe('notifications, against the Firestore emulator and a local Slack', () =
   it('sends one message when three polls of the same change overlap', async () => {
     const [a, b, c] = await Promise.all([startPoller(), startPoller(), startPoller()]);
     await a.poll();
-    datastream.streams.set(STREAM, { state: 'FAILED' });
+    datastream.put(STREAM, { state: 'FAILED' });
 
     const results = await Promise.all([a.poll(), b.poll(), c.poll()]);
 
@@ -194,7 +194,7 @@ describe('notifications, against the Firestore emulator and a local Slack', () =
   it('keeps a message Slack refused, answers 500, and delivers it once on the next poll', async () => {
     const poller = await startPoller();
     await poller.poll();
-    datastream.streams.set(STREAM, { state: 'FAILED' });
+    datastream.put(STREAM, { state: 'FAILED' });
     slack.refuseNext(500, 'internal_error');
 
     const refused = await poller.poll();
@@ -219,11 +219,11 @@ describe('notifications, against the Firestore emulator and a local Slack', () =
   it('keeps an alert and its recovery in order when the alert could not be sent at first', async () => {
     const poller = await startPoller();
     await poller.poll();
-    datastream.streams.set(STREAM, { state: 'FAILED' });
+    datastream.put(STREAM, { state: 'FAILED' });
     slack.refuseNext(503, 'service_unavailable');
     expect((await poller.poll()).status).toBe(500);
 
-    datastream.streams.set(STREAM, { state: 'RUNNING' });
+    datastream.put(STREAM, { state: 'RUNNING' });
     const caughtUp = await poller.poll();
     expect(caughtUp.status).toBe(200);
     expect(
@@ -239,7 +239,7 @@ describe('notifications, against the Firestore emulator and a local Slack', () =
     const first = await startPoller();
     await guarded(first);
     await first.poll();
-    datastream.streams.set(STREAM, { state: 'FAILED' });
+    datastream.put(STREAM, { state: 'FAILED' });
 
     const counting = await first.poll();
     expect(counting.report.targets[0]).toMatchObject({

@@ -294,7 +294,7 @@ targets:
     [
       'a misspelt state, with the states there are',
       `targets:\n  - { name: a, kind: cloudsql, project: p, instance: db, allowedStates: [RUNABLE] }`,
-      'targets[0].allowedStates[0]: "RUNABLE" is not a state a cloudsql target reports (line 2); expected SQL_INSTANCE_STATE_UNSPECIFIED | RUNNABLE | SUSPENDED | PENDING_DELETE | PENDING_CREATE | MAINTENANCE | FAILED | REPAIRING | STOPPED | NOT_FOUND | PERMISSION_DENIED | API_ERROR | UNREACHABLE | INVALID_RESPONSE',
+      'targets[0].allowedStates[0]: "RUNABLE" is not a state a cloudsql target reports (line 2); expected SQL_INSTANCE_STATE_UNSPECIFIED | RUNNABLE | SUSPENDED | PENDING_DELETE | PENDING_CREATE | MAINTENANCE | FAILED | ONLINE_MAINTENANCE | REPAIRING | STOPPED | DELETED | NOT_FOUND | PERMISSION_DENIED | API_ERROR | UNREACHABLE | INVALID_RESPONSE',
     ],
     [
       'a route whose webhook variable holds no URL, without showing it',
