@@ -90,7 +90,7 @@ targets:
       gone: [
         'NOT_FOUND',
         false,
-        "v1/projects/acme/locations/us-central1/clusters/gone not found (deleted or misspelt): NOT_FOUND: Resource 'v1/projects/acme/locations/us-central1/clusters/gone' was not found",
+        "v1/projects/acme/locations/us-central1/clusters/gone not found (deleted or misspelt): NOT_FOUND: Resource 'projects/acme/locations/us-central1/clusters/gone' was not found",
       ],
     });
     // <SERVICE>_API_URL gets no credentials.

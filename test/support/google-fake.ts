@@ -14,8 +14,13 @@ export type FakeResource =
 /** Answers a request itself (Cloud Monitoring's timeSeries.list, say); null: not handled. */
 export type FakeHandler = (url: URL) => FakeResource | null;
 
-/** The APIs whose lists answer under `items`; every other answers under the collection's name. */
+/** The APIs whose lists answer under `items`; every other answers under the collection's name… */
 const ITEMS_APIS = new Set(['sqladmin', 'compute']);
+/** …but for these, named after the resource type (as the API's List…Response says). */
+const LIST_KEYS: Record<string, string> = {
+  'bigquerydatatransfer runs': 'transferRuns',
+  'datastream objects': 'streamObjects',
+};
 
 /**
  * One stand-in for all of Google's REST APIs, shaped as Google's v1 resources and errors: point a
@@ -105,7 +110,8 @@ export class GoogleFake {
     const from = Number(query.get('pageToken') ?? 0) || 0;
     const page = members.slice(from, from + size).map(([, r]) => r);
     const next = from + size < members.length ? String(from + size) : undefined;
-    const key = ITEMS_APIS.has(service) ? 'items' : (collection.split('/').at(-1) ?? 'items');
+    const last = collection.split('/').at(-1) ?? '';
+    const key = ITEMS_APIS.has(service) ? 'items' : (LIST_KEYS[`${service} ${last}`] ?? last);
     return { [key]: page, ...(next && { nextPageToken: next }) };
   }
 }
