@@ -46,7 +46,7 @@ export function reconcileMembers(
       const member = memberTarget(configured, key, name.slice(prefix.length));
       vanished.push({
         target: { ...member, failureThreshold: { count: 1 }, successThreshold: { count: 1 } },
-        observation: { state: DELETED, detail: `no longer listed by ${configured.name}: deleted` },
+        observation: { state: DELETED, detail: `deleted: no longer listed by ${configured.name}` },
         durationMs: 0,
       });
     }

@@ -27,14 +27,16 @@ const LIST_KEYS: Record<string, string> = {
  * service at it with `<SERVICE>_API_URL`. `GET /<path>` answers the resource stored under that
  * path (`v1/projects/p/instances/i`), or Google's error body. `GET` of a collection
  * (`v1/projects/p/instances`) lists the resources stored directly under it, in the order they
- * were set, a page at a time (`pageSize`/`maxResults`, `pageToken` → `nextPageToken`; 2 per page
- * when not asked, so that every client has to follow pages), under the key the API uses.
+ * were set, a page at a time (`pageSize`/`maxResults`, `pageToken` → `nextPageToken`; at most
+ * `maxPageSize`, 2 unless set, so that every client has to follow pages), under the key the API uses.
  */
 export class GoogleFake {
   readonly resources = new Map<string, FakeResource>();
   /** Collections that answer an error instead of a list (a list that fails). */
   readonly failingLists = new Map<string, FakeResource>();
   readonly handlers: FakeHandler[] = [];
+  /** The most a page holds, whatever is asked: Google may return fewer than `pageSize`, and clients must follow. */
+  maxPageSize = 2;
   readonly requests: { path: string; query: URLSearchParams; authorization: string | undefined }[] = [];
   private server!: LocalServer;
 
@@ -106,7 +108,8 @@ export class GoogleFake {
     // A collection has an even number of segments from the version on: v1/projects/p/instances.
     const looksLikeCollection = collection.replace(/^compute\//, '').split('/').length % 2 === 0;
     if (members.length === 0 && !looksLikeCollection) return null;
-    const size = Number(query.get('pageSize') ?? query.get('maxResults') ?? 2) || 2;
+    const asked = Number(query.get('pageSize') ?? query.get('maxResults') ?? this.maxPageSize);
+    const size = Math.min(asked || this.maxPageSize, this.maxPageSize);
     const from = Number(query.get('pageToken') ?? 0) || 0;
     const page = members.slice(from, from + size).map(([, r]) => r);
     const next = from + size < members.length ? String(from + size) : undefined;

@@ -1,0 +1,156 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { TargetReport } from '../../functions/app/report.ts';
+import { GoogleFake } from '../support/google-fake.ts';
+import { freshProject, Poller } from '../support/poller.ts';
+import { SlackReceiver } from '../support/slack-receiver.ts';
+
+const LOCATION = 'projects/acme/locations/asia-northeast1';
+const stream = (id: string) => `${LOCATION}/streams/${id}`;
+const states = (targets: TargetReport[]) => Object.fromEntries(targets.map((t) => [t.name, t.state]));
+/** Every message's sections as a person reads them, without Slack's markup. */
+const read = (slack: SlackReceiver) =>
+  slack.messages.flatMap((m) =>
+    m.blocks.flatMap((b) =>
+      b.text?.text
+        ? [
+            b.text.text
+              .replace(/[*`]|<[^|>]*\|[^>]*>|:[a-z_]+: /g, '')
+              .replace(/ +\n/g, '\n')
+              .trim(),
+          ]
+        : [],
+    ),
+  );
+
+/** `stream: "*"`: every stream of a project and location, each its own target, against the emulator. */
+describe('discovery: one line for every resource of a kind', () => {
+  let google: GoogleFake;
+  let slack: SlackReceiver;
+  let poller: Poller;
+
+  beforeAll(async () => {
+    [google, slack] = await Promise.all([GoogleFake.start(), SlackReceiver.start()]);
+    // Five streams over three pages of the list.
+    for (const id of ['orders', 'users', 'items', 'carts']) google.put(stream(id), { state: 'RUNNING' });
+    google.put(stream('refunds'), {
+      state: 'FAILED',
+      errors: [{ reason: 'BIGQUERY_UNSUPPORTED_PRIMARY_KEY_CHANGE', message: 'primary key changed' }],
+    });
+    google.resources.set('v1/projects/acme/instances/orders-db', { name: 'orders-db', state: 'RUNNABLE' });
+    google.resources.set('v1/projects/acme/instances/users-db', { name: 'users-db', state: 'FAILED' });
+    poller = await Poller.start(
+      {
+        GOOGLE_CLOUD_PROJECT: freshProject(),
+        SLACK_WEBHOOK_URL: slack.url,
+        DATASTREAM_API_URL: google.urlFor('datastream'),
+        SQLADMIN_API_URL: google.urlFor('sqladmin'),
+      },
+      `
+targets:
+  - { name: streams, kind: datastream, project: acme, location: asia-northeast1, stream: "*", mention: "<!subteam^SDATA>" }
+  - { name: dbs, kind: cloudsql, project: acme, instance: "*" }
+`,
+    );
+  });
+
+  afterAll(async () => {
+    await poller.close();
+    await Promise.all([google.close(), slack.close()]);
+  });
+
+  it('watches every listed resource as <name>/<id>, following every page, and alerts only the unhealthy', async () => {
+    const { status, report } = await poller.poll();
+    expect(status).toBe(200);
+    expect(states(report.targets)).toEqual({
+      streams: 'LISTED',
+      'streams/orders': 'RUNNING',
+      'streams/users': 'RUNNING',
+      'streams/items': 'RUNNING',
+      'streams/carts': 'RUNNING',
+      'streams/refunds': 'FAILED',
+      dbs: 'LISTED',
+      'dbs/orders-db': 'RUNNABLE',
+      'dbs/users-db': 'FAILED',
+    });
+    expect(report.targets.find((t) => t.name === 'streams')?.detail).toBe(
+      '5 streams: orders, users, items, carts, refunds',
+    );
+    // The list gave each stream whole: one request per page, none per stream.
+    expect(google.requests.filter((r) => r.path.includes('/streams/'))).toEqual([]);
+    expect(slack.messages).toHaveLength(1);
+    expect(read(slack)).toEqual([
+      '<!subteam^SDATA> 2 targets: 2 unhealthy, 0 recovered',
+      'streams/refunds (datastream) is FAILED ·\nstream errors: BIGQUERY_UNSUPPORTED_PRIMARY_KEY_CHANGE: primary key changed',
+      'dbs/users-db (cloudsql) is FAILED ·',
+    ]);
+    const blocks = JSON.stringify(slack.messages[0]?.blocks);
+    expect(blocks).toContain('<!subteam^SDATA>');
+    expect(blocks).toContain('datastream/streams/locations/asia-northeast1/instances/refunds?project=acme');
+    expect(blocks).toContain('sql/instances/users-db/overview?project=acme');
+  });
+
+  it('lets a resource created later join on the next poll: silently when healthy, alerted when not', async () => {
+    slack.messages.length = 0;
+    google.put(stream('payments'), { state: 'RUNNING' });
+    google.put(stream('ledger'), { state: 'FAILED_PERMANENTLY' });
+    const { report } = await poller.poll();
+    expect(states(report.targets)).toMatchObject({
+      'streams/payments': 'RUNNING',
+      'streams/ledger': 'FAILED_PERMANENTLY',
+    });
+    expect(slack.messages.map((m) => m.text)).toEqual([
+      '<!subteam^SDATA> streams/ledger (datastream) is FAILED_PERMANENTLY: stream projects/acme/locations/asia-northeast1/streams/ledger',
+    ]);
+  });
+
+  it('reports a resource that disappears once as DELETED, then forgets it', async () => {
+    slack.messages.length = 0;
+    google.resources.delete(`v1/${stream('users')}`);
+    google.resources.delete(`v1/${stream('ledger')}`);
+    const { report } = await poller.poll();
+    expect(states(report.targets)).toMatchObject({ 'streams/users': 'DELETED', 'streams/ledger': 'DELETED' });
+    expect(read(slack)).toEqual([
+      '<!subteam^SDATA> 2 targets: 2 unhealthy, 0 recovered',
+      'streams/users (datastream) changed RUNNING → DELETED ·\ndeleted: no longer listed by streams',
+      'streams/ledger (datastream) changed FAILED_PERMANENTLY → DELETED ·\ndeleted: no longer listed by streams',
+    ]);
+
+    slack.messages.length = 0;
+    const next = await poller.poll();
+    expect(Object.keys(states(next.report.targets))).not.toContain('streams/users');
+    expect(slack.messages).toEqual([]);
+    // Forgotten: a stream of the same id created again is new, and healthy, so silent.
+    google.put(stream('users'), { state: 'RUNNING' });
+    const again = await poller.poll();
+    expect(again.report.targets.find((t) => t.name === 'streams/users')).toMatchObject({
+      previousState: null,
+    });
+    expect(slack.messages).toEqual([]);
+  });
+
+  it('makes a failing list the discovery target’s own state, and declares nothing deleted', async () => {
+    slack.messages.length = 0;
+    google.failingLists.set(`v1/${LOCATION}/streams`, {
+      httpStatus: 503,
+      status: 'UNAVAILABLE',
+      message: 'The service is currently unavailable.',
+    });
+    const { report } = await poller.poll();
+    expect(states(report.targets)).toMatchObject({ streams: 'API_ERROR' });
+    expect(Object.keys(states(report.targets)).filter((n) => n.startsWith('streams/'))).toEqual([]);
+    expect(slack.messages.map((m) => m.text)).toEqual([
+      '<!subteam^SDATA> streams (datastream) changed LISTED → API_ERROR: Datastream API answered HTTP 503 for stream projects/acme/locations/asia-northeast1/streams/*: UNAVAILABLE: The service is currently unavailable.',
+    ]);
+
+    slack.messages.length = 0;
+    google.failingLists.clear();
+    const { report: back } = await poller.poll();
+    expect(states(back.targets)).toMatchObject({ streams: 'LISTED', 'streams/refunds': 'FAILED' });
+    // The list recovered; the streams it kept were not re-alerted, none was declared deleted.
+    expect(slack.messages.map((m) => m.text)).toEqual([
+      expect.stringMatching(
+        /^streams \(datastream\) recovered: LISTED \(was API_ERROR, unhealthy for \d+ms\): 6 streams: orders, items, carts, refunds, payments, users$/,
+      ),
+    ]);
+  });
+});
