@@ -6,12 +6,35 @@
 import { writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { targetsFile } from '../functions/config/schema.ts';
+import { kindOf } from '../functions/checks/registry.ts';
+import { type Kind, type Target, targetsFile } from '../functions/config/schema.ts';
+import { EVERY_KIND } from '../functions/config/states.ts';
 
-export function targetsJsonSchema(): Record<string, unknown> {
-  return {
-    ...z.toJSONSchema(targetsFile, { io: 'input', unrepresentable: 'any' }),
-    title: 'gcp-status-poller targets',
+type JsonSchema = Record<string, unknown>;
+
+export function targetsJsonSchema(): JsonSchema {
+  const schema = z.toJSONSchema(targetsFile, { io: 'input', unrepresentable: 'any' }) as JsonSchema;
+  const variants = ((schema['properties'] as JsonSchema)['targets'] as { items: { oneOf: JsonSchema[] } })
+    .items.oneOf;
+  for (const variant of variants) withStateEnum(variant);
+  return { ...schema, title: 'gcp-status-poller targets' };
+}
+
+/**
+ * The states each kind reports, as the enum of its `allowedStates` items, so that editors complete
+ * them. The loader checks the same list (config/states.ts) and names the line of a misspelt one;
+ * kinds whose states are open (gcp-resource, HTTP_nnn families) keep plain strings.
+ */
+function withStateEnum(variant: JsonSchema): void {
+  const properties = variant['properties'] as Record<string, JsonSchema>;
+  const kind = (properties['kind'] as { const?: Kind }).const;
+  const allowed = properties['allowedStates'];
+  if (!kind || !allowed) return;
+  const states = kindOf({ kind } as Target).states;
+  if (!states || states.some((s) => typeof s !== 'string')) return;
+  allowed['items'] = {
+    type: 'string',
+    enum: [...new Set([...(states as string[]), ...EVERY_KIND])],
   };
 }
 

@@ -3,7 +3,7 @@ import type { ConfigIssue } from './errors.ts';
 import { located, type Config } from './load.ts';
 
 /** States any target can be in, whatever its kind: no answer in time, or an answer of no sense. */
-const EVERY_KIND = ['UNREACHABLE', 'INVALID_RESPONSE'];
+export const EVERY_KIND = ['UNREACHABLE', 'INVALID_RESPONSE'];
 
 /**
  * Every `allowedStates` entry that no check of its kind ever reports. A misspelt state
