@@ -15,11 +15,30 @@ locals {
     "storage.googleapis.com",
   ]
 
-  # The viewer role of each API the targets may read, granted per watched project.
+  # The viewer role of each API the targets may read, granted per watched project. Each is the
+  # role its kind names (functions/checks/*.ts); a test keeps the two the same.
   viewer_roles = {
-    datastream = "roles/datastream.viewer"
-    sqladmin   = "roles/cloudsql.viewer"
-    redis      = "roles/redis.viewer"
+    alloydb              = "roles/alloydb.viewer"
+    bigquerydatatransfer = "roles/bigquery.user" # no narrower role has bigquery.transfers.get
+    cloudfunctions       = "roles/cloudfunctions.viewer"
+    cloudscheduler       = "roles/cloudscheduler.viewer"
+    composer             = "roles/composer.user" # get and list environments; there is no composer.viewer
+    compute              = "roles/compute.viewer"
+    container            = "roles/container.clusterViewer"
+    dataflow             = "roles/dataflow.viewer"
+    dataproc             = "roles/dataproc.viewer"
+    datastream           = "roles/datastream.viewer"
+    monitoring           = "roles/monitoring.viewer" # datastream maxFreshness
+    pubsub               = "roles/pubsub.viewer"
+    redis                = "roles/redis.viewer"
+    run                  = "roles/run.viewer"
+    spanner              = "roles/spanner.viewer"
+    sqladmin             = "roles/cloudsql.viewer"
+    workflows            = "roles/workflows.viewer"
+  }
+  # The APIs each watched service reads, when more than its own.
+  watched_apis = {
+    workflows = ["workflows.googleapis.com", "workflowexecutions.googleapis.com"]
   }
   watched_projects = distinct(concat([var.project_id], var.watched_projects, var.datastream_projects))
   viewer_grants = {
@@ -46,7 +65,9 @@ locals {
 }
 
 resource "google_project_service" "required" {
-  for_each = toset(concat(local.services, [for service in var.watched_services : "${service}.googleapis.com"]))
+  for_each = toset(concat(local.services, flatten([
+    for service in var.watched_services : lookup(local.watched_apis, service, ["${service}.googleapis.com"])
+  ])))
 
   project = var.project_id
   service = each.value

@@ -174,12 +174,15 @@ variable "collection_prefix" {
 
 variable "watched_services" {
   type        = list(string)
-  description = "The Google APIs the targets read: each is enabled in this project and its viewer role granted to the poller here and in watched_projects. datastream (kind datastream: roles/datastream.viewer), sqladmin (cloudsql: roles/cloudsql.viewer), redis (redis: roles/redis.viewer). A gcp-resource target's role is granted by hand."
+  description = "The Google APIs the targets read: each is enabled in this project and its viewer role (local.viewer_roles) granted to the poller here and in watched_projects. One per kind: alloydb, bigquerydatatransfer (bq-transfer), cloudfunctions (cloud-function), cloudscheduler (scheduler-job), composer, compute (compute-instance), container (gke-cluster, gke-nodepool), dataflow, dataproc, datastream, pubsub (pubsub-subscription), redis, run (cloud-run), spanner, sqladmin (cloudsql), workflows (workflow); monitoring for datastream maxFreshness. A gcp-resource target's role is granted by hand."
   default     = ["datastream"]
 
   validation {
-    condition     = alltrue([for service in var.watched_services : contains(["datastream", "sqladmin", "redis"], service)])
-    error_message = "watched_services takes datastream, sqladmin and redis."
+    condition = alltrue([for service in var.watched_services : contains([
+      "alloydb", "bigquerydatatransfer", "cloudfunctions", "cloudscheduler", "composer", "compute", "container",
+      "dataflow", "dataproc", "datastream", "monitoring", "pubsub", "redis", "run", "spanner", "sqladmin", "workflows",
+    ], service)])
+    error_message = "watched_services takes alloydb, bigquerydatatransfer, cloudfunctions, cloudscheduler, composer, compute, container, dataflow, dataproc, datastream, monitoring, pubsub, redis, run, spanner, sqladmin and workflows."
   }
 }
 

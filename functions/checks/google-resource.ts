@@ -23,6 +23,8 @@ export interface GoogleResourceSpec<K extends ProjectKind> {
   api: string;
   /** The role that lets the poller read it: `roles/cloudsql.viewer`. */
   viewerRole: string;
+  /** Its entry in Terraform's `watched_services`, when it is not `service`. */
+  watchedAs?: string;
   /** The resource, for details: `Cloud SQL instance acme/orders-db`. */
   describe: (target: TargetOf<K>) => string;
   /** Its REST path under the API's root: `v1/projects/acme/instances/orders-db`. */
@@ -105,6 +107,7 @@ export function googleResourceKind<K extends ProjectKind>(spec: GoogleResourceSp
     states: [...spec.states, ...(list ? ['DELETED'] : []), ...GOOGLE_FAILURE_STATES],
     consoleUrl: spec.consoleUrl,
     resolve: spec.resolve ?? defaultProject,
+    google: { service: spec.watchedAs ?? spec.service, viewerRole: spec.viewerRole },
     async check(target, context) {
       // Every target has a timeout; TypeScript cannot see it through the generic kind.
       const { timeout } = target as Target;

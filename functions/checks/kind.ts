@@ -74,6 +74,11 @@ interface KindParticulars<K extends Kind> {
    * project), reporting what is missing. Runs only for targets about to be checked.
    */
   readonly resolve?: (target: TargetOf<K>, env: NodeJS.ProcessEnv, problem: ConfigProblem) => TargetOf<K>;
+  /**
+   * For a Google kind: its entry in Terraform's `watched_services` (the API it reads) and the
+   * viewer role that lets the poller read it; the Terraform grants exactly that role.
+   */
+  readonly google?: { readonly service: string; readonly viewerRole: string };
   /** Present when `"*"` in its id key watches every resource of the kind. */
   readonly discovery?: Discovery<K>;
 }

@@ -23,6 +23,8 @@ export const workflow = googleResourceKind<'workflow'>({
   service: 'workflowexecutions',
   api: 'Workflow Executions API',
   viewerRole: 'roles/workflows.viewer',
+  // Read through workflowexecutions, listed through workflows: Terraform enables both.
+  watchedAs: 'workflows',
   describe: (t) => `workflow ${t.project ?? ''}/${t.location}/${t.workflow}`,
   path: (t) => `${workflowPath(t)}/executions?pageSize=1&view=FULL`,
   async read(t, get) {

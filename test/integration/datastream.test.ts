@@ -4,7 +4,7 @@ import { freshProject, Poller } from '../support/poller.ts';
 
 const name = (stream: string) => `projects/acme-data/locations/asia-northeast1/streams/${stream}`;
 
-describe('the datastream check, through Google's REST API against the local Google fake', () => {
+describe('the datastream check, through Google’s REST API against the local Google fake', () => {
   let datastream: GoogleFake;
   let poller: Poller;
 

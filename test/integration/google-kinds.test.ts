@@ -94,12 +94,15 @@ const PRESETS: Preset[] = [
     service: 'composer',
     keys: 'location: us-central1, environment: airflow',
     read: `v1/${L}/environments/airflow`,
-    healthy: (f) => f.put(`${L}/environments/airflow`, { state: 'RUNNING' }),
-    unhealthy: (f) =>
+    healthy: (f) => {
+      f.put(`${L}/environments/airflow`, { state: 'RUNNING' });
+    },
+    unhealthy: (f) => {
       f.put(`${L}/environments/airflow`, {
         state: 'ERROR',
         config: { softwareConfig: { imageVersion: 'composer-2.9.7-airflow-2.9.3' } },
-      }),
+      });
+    },
     state: 'ERROR',
     detail: 'composer-2.9.7-airflow-2.9.3',
     console:
@@ -170,9 +173,12 @@ const PRESETS: Preset[] = [
     service: 'redis',
     keys: 'location: us-central1, instance: cache',
     read: `v1/${L}/instances/cache`,
-    healthy: (f) => f.put(`${L}/instances/cache`, { state: 'READY' }),
-    unhealthy: (f) =>
-      f.put(`${L}/instances/cache`, { state: 'REPAIRING', statusMessage: 'Repairing the primary node' }),
+    healthy: (f) => {
+      f.put(`${L}/instances/cache`, { state: 'READY' });
+    },
+    unhealthy: (f) => {
+      f.put(`${L}/instances/cache`, { state: 'REPAIRING', statusMessage: 'Repairing the primary node' });
+    },
     state: 'REPAIRING',
     detail: 'Repairing the primary node',
     console:
@@ -183,13 +189,14 @@ const PRESETS: Preset[] = [
     service: 'run',
     keys: 'location: us-central1, service: api',
     read: `v2/${L}/services/api`,
-    healthy: (f) =>
+    healthy: (f) => {
       f.put(
         `${L}/services/api`,
         { terminalCondition: { type: 'Ready', state: 'CONDITION_SUCCEEDED' } },
         'v2',
-      ),
-    unhealthy: (f) =>
+      );
+    },
+    unhealthy: (f) => {
       f.put(
         `${L}/services/api`,
         {
@@ -202,7 +209,8 @@ const PRESETS: Preset[] = [
           },
         },
         'v2',
-      ),
+      );
+    },
     state: 'CONDITION_FAILED',
     detail: "reconciling; CONTAINER_MISSING; Image 'gcr.io/acme/api:v2' not found.",
     console: 'https://console.cloud.google.com/run/detail/us-central1/api/metrics?project=acme',
@@ -212,8 +220,10 @@ const PRESETS: Preset[] = [
     service: 'cloudfunctions',
     keys: 'location: us-central1, function: on-upload',
     read: `v2/${L}/functions/on-upload`,
-    healthy: (f) => f.put(`${L}/functions/on-upload`, { state: 'ACTIVE' }, 'v2'),
-    unhealthy: (f) =>
+    healthy: (f) => {
+      f.put(`${L}/functions/on-upload`, { state: 'ACTIVE' }, 'v2');
+    },
+    unhealthy: (f) => {
       f.put(
         `${L}/functions/on-upload`,
         {
@@ -223,7 +233,8 @@ const PRESETS: Preset[] = [
           ],
         },
         'v2',
-      ),
+      );
+    },
     state: 'FAILED',
     detail: 'ERROR BuildFailed: npm ERR! missing script: build',
     console: 'https://console.cloud.google.com/functions/details/us-central1/on-upload?project=acme',
@@ -258,12 +269,15 @@ const PRESETS: Preset[] = [
     service: 'spanner',
     keys: 'instance: ledger',
     read: 'v1/projects/acme/instances/ledger',
-    healthy: (f) => f.put('projects/acme/instances/ledger', { state: 'READY', processingUnits: 100 }),
-    unhealthy: (f) =>
+    healthy: (f) => {
+      f.put('projects/acme/instances/ledger', { state: 'READY', processingUnits: 100 });
+    },
+    unhealthy: (f) => {
       f.put('projects/acme/instances/ledger', {
         state: 'CREATING',
         config: 'projects/acme/instanceConfigs/regional-us-central1',
-      }),
+      });
+    },
     state: 'CREATING',
     detail: 'regional-us-central1',
     console: 'https://console.cloud.google.com/spanner/instances/ledger/details/databases?project=acme',
@@ -273,14 +287,16 @@ const PRESETS: Preset[] = [
     service: 'alloydb',
     keys: 'location: us-central1, cluster: main, instance: primary',
     read: `v1/${L}/clusters/main/instances/primary`,
-    healthy: (f) =>
-      f.put(`${L}/clusters/main/instances/primary`, { state: 'READY', instanceType: 'PRIMARY' }),
-    unhealthy: (f) =>
+    healthy: (f) => {
+      f.put(`${L}/clusters/main/instances/primary`, { state: 'READY', instanceType: 'PRIMARY' });
+    },
+    unhealthy: (f) => {
       f.put(`${L}/clusters/main/instances/primary`, {
         state: 'MAINTENANCE',
         reconciling: true,
         instanceType: 'PRIMARY',
-      }),
+      });
+    },
     state: 'MAINTENANCE',
     detail: 'reconciling; PRIMARY',
     console:
@@ -291,18 +307,20 @@ const PRESETS: Preset[] = [
     service: 'pubsub',
     keys: 'subscription: orders-to-bq',
     read: 'v1/projects/acme/subscriptions/orders-to-bq',
-    healthy: (f) =>
+    healthy: (f) => {
       f.put('projects/acme/subscriptions/orders-to-bq', {
         topic: 'projects/acme/topics/orders',
         state: 'ACTIVE',
         bigqueryConfig: { table: 'acme.sales.orders', state: 'ACTIVE' },
-      }),
-    unhealthy: (f) =>
+      });
+    },
+    unhealthy: (f) => {
       f.put('projects/acme/subscriptions/orders-to-bq', {
         topic: 'projects/acme/topics/orders',
         state: 'RESOURCE_ERROR',
         bigqueryConfig: { table: 'acme.sales.orders', state: 'SCHEMA_MISMATCH' },
-      }),
+      });
+    },
     state: 'BIGQUERY_SCHEMA_MISMATCH',
     detail: 'bigqueryConfig.state SCHEMA_MISMATCH; topic projects/acme/topics/orders',
     console: 'https://console.cloud.google.com/cloudpubsub/subscription/detail/orders-to-bq?project=acme',
@@ -312,14 +330,17 @@ const PRESETS: Preset[] = [
     service: 'cloudscheduler',
     keys: 'location: us-central1, job: nightly',
     read: `v1/${L}/jobs/nightly`,
-    healthy: (f) => f.put(`${L}/jobs/nightly`, { state: 'ENABLED', schedule: '0 3 * * *', status: {} }),
-    unhealthy: (f) =>
+    healthy: (f) => {
+      f.put(`${L}/jobs/nightly`, { state: 'ENABLED', schedule: '0 3 * * *', status: {} });
+    },
+    unhealthy: (f) => {
       f.put(`${L}/jobs/nightly`, {
         state: 'ENABLED',
         schedule: '0 3 * * *',
         lastAttemptTime: '2026-11-22T03:00:05Z',
         status: { code: 13, message: 'HTTP 500 from https://jobs.acme.example/nightly' },
-      }),
+      });
+    },
     state: 'LAST_ATTEMPT_FAILED',
     detail:
       'last attempt 2026-11-22T03:00:05Z failed with code 13; HTTP 500 from https://jobs.acme.example/nightly; schedule 0 3 * * *',
@@ -358,12 +379,13 @@ const PRESETS: Preset[] = [
     service: 'bigquerydatatransfer',
     keys: 'location: us, config: 6a3f0c1e-0000-2b1c-9d3a-001a114e5c2e',
     read: 'v1/projects/acme/locations/us/transferConfigs/6a3f0c1e-0000-2b1c-9d3a-001a114e5c2e',
-    healthy: (f) =>
+    healthy: (f) => {
       f.put('projects/acme/locations/us/transferConfigs/6a3f0c1e-0000-2b1c-9d3a-001a114e5c2e', {
         displayName: 'ads daily',
         dataSourceId: 'google_ads',
         state: 'SUCCEEDED',
-      }),
+      });
+    },
     unhealthy: (f) => {
       const config = 'projects/acme/locations/us/transferConfigs/6a3f0c1e-0000-2b1c-9d3a-001a114e5c2e';
       f.put(config, { displayName: 'ads daily', dataSourceId: 'google_ads', state: 'FAILED' });

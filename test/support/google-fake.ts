@@ -85,12 +85,21 @@ export class GoogleFake {
     this.requests.push({ path, query: url.searchParams, authorization: req.headers.authorization });
     for (const handler of this.handlers) {
       const handled = handler(url);
-      if (handled) return respond(res, handled);
+      if (handled) {
+        respond(res, handled);
+        return;
+      }
     }
     const resource = this.resources.get(path) ?? this.failingLists.get(path);
-    if (resource) return respond(res, resource);
+    if (resource) {
+      respond(res, resource);
+      return;
+    }
     const page = this.list(path, url.searchParams, service);
-    if (page) return respond(res, page);
+    if (page) {
+      respond(res, page);
+      return;
+    }
     respond(res, {
       httpStatus: 404,
       status: 'NOT_FOUND',

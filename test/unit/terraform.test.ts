@@ -1,4 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { kindOf } from '../../functions/checks/registry.ts';
+import { kinds, type Target } from '../../functions/config/schema.ts';
 import { block, loadModule, resource, type Module } from '../support/terraform.ts';
 
 let tf: Module;
@@ -61,12 +63,16 @@ describe('the Terraform module', () => {
       'roles/secretmanager.secretAccessor',
     ]);
     const locals = Object.assign({}, ...tf.locals) as Record<string, unknown>;
-    // Viewer roles only, one per service the targets can read; Datastream's by default.
-    expect(locals['viewer_roles']).toEqual({
-      datastream: 'roles/datastream.viewer',
-      sqladmin: 'roles/cloudsql.viewer',
-      redis: 'roles/redis.viewer',
-    });
+    // Viewer roles only, one per service the targets can read, each the role its kind names
+    // (and its detail tells people to grant); Monitoring's for Datastream's maxFreshness.
+    const named = Object.fromEntries(
+      kinds.flatMap((kind) => {
+        const google = kindOf({ kind } as Target).google;
+        return google ? [[google.service, google.viewerRole]] : [];
+      }),
+    );
+    expect(locals['viewer_roles']).toEqual({ ...named, monitoring: 'roles/monitoring.viewer' });
+    expect(Object.keys(named)).toHaveLength(16);
     expect(tf.variable['watched_services']?.[0]?.['default']).toEqual(['datastream']);
     expect(resource(tf, 'google_project_iam_member', 'runtime_viewer')['for_each']).toBe(
       '${local.viewer_grants}',
