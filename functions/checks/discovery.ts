@@ -23,7 +23,7 @@ export function membersOf(target: Target): string {
  * key that said `"*"`, named `<target name>/<id>`.
  */
 export function memberTarget(target: Target, key: string, id: string): Target {
-  return { ...target, name: `${membersOf(target)}${id}`, [key]: id } as Target;
+  return { ...target, name: `${membersOf(target)}${id}`, [key]: id };
 }
 
 /** The discovery target itself is healthy while its list works; its members are judged as configured. */

@@ -143,7 +143,7 @@ export function googleResourceKind<K extends ProjectKind>(spec: GoogleResourceSp
         async list(target: TargetOf<K>, context: CheckContext) {
           const { timeout } = target as Target;
           const { signal, google } = context;
-          const what = `${spec.describe({ ...target, [list.key]: '*' })}`;
+          const what = spec.describe({ ...target, [list.key]: '*' });
           const resource = { name: what, api: spec.api, viewerRole: spec.viewerRole };
           try {
             const pages = await listAll(
@@ -153,21 +153,21 @@ export function googleResourceKind<K extends ProjectKind>(spec: GoogleResourceSp
               resource,
             );
             if ('observation' in pages) return pages.observation;
-            return pages.items.map((item): Listed => ({
+            return pages.items.map((item): Listed => {
               // `name` is a full resource name in most APIs, the bare id in some (sqladmin, compute).
-              id:
-                String(item['name'] ?? item['id'] ?? '')
-                  .split('/')
-                  .at(-1) ?? '',
-              ...(list.complete !== false && { resource: item }),
-            }));
+              const id = list.id ? list.id(item) : item['name'];
+              return {
+                id: typeof id === 'string' ? (id.split('/').at(-1) ?? '') : '',
+                ...(list.complete !== false && { resource: item }),
+              };
+            });
           } catch (error) {
             return googleApiFailure(error, resource, signal, timeout);
           }
         },
       },
     }),
-  } as KindModule<K>;
+  };
 }
 
 /** Every page of a list, following `nextPageToken`; an answer of another shape is an observation. */
