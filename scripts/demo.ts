@@ -1,5 +1,6 @@
 /**
- * The whole tour, in one terminal: a fake Datastream API, a fake Qmonus cluster, a fake Slack that
+ * The whole tour, in one terminal: a fake of Google's REST APIs (Datastream streams, a Cloud SQL
+ * instance), a fake Qmonus cluster, a fake Slack that
  * prints every message it takes and every one it refuses, and the poller itself (the local
  * all-in-one, polling every 15 s), with the commands to break and recover each thing.
  * Run: npm run demo   (Ctrl-C stops everything)
@@ -16,13 +17,18 @@ import { SlackReceiver, type SlackPayload } from '../test/support/slack-receiver
 import { startEmulator, type Emulator } from '../test/support/emulator.ts';
 
 const KEY = 'demo-ping-key-0123456789';
-const STREAM = 'projects/acme-data/locations/asia-northeast1/streams/orders-to-bq';
-const [datastream, cluster, slack] = await Promise.all([
+const LOCATION = 'projects/acme-data/locations/asia-northeast1';
+const STREAM = `${LOCATION}/streams/orders-to-bq`;
+const SQL = 'v1/projects/acme-data/instances/orders-db';
+const [google, cluster, slack] = await Promise.all([
   GoogleFake.start(8090),
   ClusterServer.start(8091),
   SlackReceiver.start(8092),
 ]);
-datastream.put(STREAM, { state: 'RUNNING' });
+google.put(STREAM, { state: 'RUNNING' });
+google.put(`${LOCATION}/streams/users-to-bq`, { state: 'RUNNING' });
+google.resources.set(SQL, { name: 'orders-db', state: 'RUNNABLE', databaseVersion: 'POSTGRES_16' });
+let added = 0;
 
 const say = (line: string) => {
   process.stdout.write(`${line}\n`);
@@ -63,13 +69,32 @@ await listen((req, res) => {
   if (what === 'stream') {
     // A healthy stream reports no errors; a broken one says why.
     const errors = value === 'RUNNING' ? [] : [{ reason: 'DEMO', message: `set to ${value}` }];
-    datastream.put(STREAM, { state: value, errors });
+    google.put(STREAM, { state: value, errors });
+  } else if (what === 'streams' && value === 'add') {
+    // A stream created in the project: the "*" target finds it on the next poll.
+    added += 1;
+    google.put(`${LOCATION}/streams/new-stream-${added}`, { state: added % 2 ? 'FAILED' : 'RUNNING' });
+  } else if (what === 'streams' && value === 'remove') {
+    google.resources.delete(`v1/${LOCATION}/streams/users-to-bq`);
+  } else if (what === 'sql') {
+    const stopped = value === 'stopped';
+    google.resources.set(SQL, {
+      name: 'orders-db',
+      state: stopped ? 'RUNNABLE' : value,
+      databaseVersion: 'POSTGRES_16',
+      settings: { activationPolicy: stopped ? 'NEVER' : 'ALWAYS' },
+      ...(value === 'SUSPENDED' && { suspensionReason: ['BILLING_ISSUE'] }),
+    });
   } else if (what === 'cluster' && value in clusterAnswers) {
     cluster.answer = clusterAnswers[value as keyof typeof clusterAnswers]();
   } else if (what === 'slack') {
     slack.refuseNext(Number(value), 'demo_refusal');
   } else {
-    res.writeHead(404).end('try /stream/FAILED|RUNNING, /cluster/degraded|down|healthy, /slack/500\n');
+    res
+      .writeHead(404)
+      .end(
+        'try /stream/FAILED|RUNNING, /streams/add|remove, /sql/SUSPENDED|stopped|RUNNABLE, /cluster/degraded|down|healthy, /slack/500\n',
+      );
     return;
   }
   res.end(`ok: ${what} → ${value}\n`);
@@ -86,6 +111,9 @@ targets:
     kind: datastream
     stream: ${STREAM}
     mention: "<!subteam^S0DATA>"
+  # Every stream of the location, each watched as all-streams/<id>: new ones join by themselves.
+  - { name: all-streams, kind: datastream, project: acme-data, location: asia-northeast1, stream: "*" }
+  - { name: orders-db, kind: cloudsql, project: acme-data, instance: orders-db }
   - name: qmonus-prod
     kind: cluster-heartbeat
     url: ${cluster.url}
@@ -131,7 +159,8 @@ const poller = spawn(
       ...process.env,
       PORT: '8080',
       TARGETS_FILE: targetsFile,
-      DATASTREAM_API_URL: datastream.url,
+      DATASTREAM_API_URL: google.urlFor('datastream'),
+      SQLADMIN_API_URL: google.urlFor('sqladmin'),
       SLACK_WEBHOOK_URL: slack.url,
       PING_KEY: KEY,
       POLL_EVERY: process.env['POLL_EVERY'] ?? '15s',
@@ -167,6 +196,9 @@ ${store}; its targets are in ${targetsFile}. Slack messages show up here. In ano
 Break something, watch the alert arrive here, then recover it:
 
   curl -s -X POST localhost:8093/stream/FAILED              # then /stream/RUNNING
+  curl -s -X POST localhost:8093/streams/add                # a new stream joins all-streams/…
+  curl -s -X POST localhost:8093/streams/remove             # one disappears: DELETED, once
+  curl -s -X POST localhost:8093/sql/SUSPENDED              # or /sql/stopped; then /sql/RUNNABLE
   curl -s -X POST localhost:8093/cluster/degraded           # or /cluster/down; then /cluster/healthy
   curl -s -X POST localhost:8093/slack/500                  # Slack refuses the next message: kept, resent
 

@@ -37,13 +37,16 @@ export class GoogleFake {
   readonly handlers: FakeHandler[] = [];
   /** The most a page holds, whatever is asked: Google may return fewer than `pageSize`, and clients must follow. */
   maxPageSize = 2;
+  /** How long every answer takes (benchmarks: Google's own latency). */
+  latencyMs = 0;
   readonly requests: { path: string; query: URLSearchParams; authorization: string | undefined }[] = [];
   private server!: LocalServer;
 
   static async start(port = 0): Promise<GoogleFake> {
     const fake = new GoogleFake();
     fake.server = await listen((req, res) => {
-      fake.answer(req, res);
+      if (fake.latencyMs > 0) setTimeout(() => fake.answer(req, res), fake.latencyMs);
+      else fake.answer(req, res);
     }, port);
     return fake;
   }
