@@ -161,4 +161,16 @@ async function measure(label: string, lines: string[]): Promise<void> {
 
 await measure('heartbeats only', heartbeats);
 await measure(`every kind (${KINDS.length} kinds)`, mixed);
+// One line for every stream: pages of 100, the streams read from the list, none asked again.
+google.maxPageSize = 100;
+for (let i = 0; i < count; i++)
+  google.resources.set(`v1/projects/big/locations/us-central1/streams/s${i}`, {
+    name: `projects/big/locations/us-central1/streams/s${i}`,
+    state: 'RUNNING',
+  });
+const before = google.requests.length;
+await measure('one discovery target', [
+  '  - { name: all, kind: datastream, project: big, location: us-central1, stream: "*" }',
+]);
+console.log(`  ${(google.requests.length - before) / 2} requests per poll for ${count} streams`);
 await Promise.all([google.close(), cluster.close()]);

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { consoleLink, googleResourceKind, restPath, said, stateName } from './google-resource.ts';
+import { consoleLink, googleResourceKind, listAll, restPath, said, stateName } from './google-resource.ts';
 
 /** Dataflow v1b3 `JobState` (google/dataflow/v1beta3/jobs.proto). */
 const STATES = [
@@ -23,11 +23,7 @@ const STATES = [
 const jobsPath = (t: { project?: string | undefined; location: string }) =>
   restPath('v1b3', 'projects', t.project, 'locations', t.location, 'jobs');
 
-const jobList = z.looseObject({
-  jobs: z
-    .array(z.looseObject({ id: z.string(), name: z.string().optional(), createTime: z.string().optional() }))
-    .default([]),
-});
+const job = z.looseObject({ id: z.string(), name: z.string().optional(), createTime: z.string().optional() });
 const jobMessages = z.looseObject({
   jobMessages: z
     .array(z.looseObject({ time: z.string().optional(), messageText: z.string().optional() }))
@@ -46,15 +42,19 @@ export const dataflow = googleResourceKind<'dataflow'>({
   viewerRole: 'roles/dataflow.viewer',
   describe: (t) => `Dataflow job ${t.project ?? ''}/${t.location}/${t.job}`,
   path: (t) => `${jobsPath(t)}?name=${encodeURIComponent(t.job)}`,
-  async read(t, get) {
-    const page = jobList.safeParse(
-      await get(`${jobsPath(t)}?filter=ALL&name=${encodeURIComponent(t.job)}&pageSize=50`),
+  async read(t, get, resource) {
+    // Every page: the order is "subject to change", and a job relaunched daily has many of a name.
+    const pages = await listAll(
+      get,
+      { items: 'jobs' },
+      `${jobsPath(t)}?filter=ALL&name=${encodeURIComponent(t.job)}`,
+      resource,
     );
-    if (!page.success) return { resource: null };
-    const ofName = page.data.jobs.filter((job) => job.name === undefined || job.name === t.job);
-    const newest = ofName.sort(
-      (a, b) => (Date.parse(b.createTime ?? '') || 0) - (Date.parse(a.createTime ?? '') || 0),
-    )[0];
+    if ('observation' in pages) return pages;
+    const jobs = pages.items.map((item) => job.safeParse(item)).flatMap((p) => (p.success ? [p.data] : []));
+    const newest = jobs
+      .filter((j) => j.name === undefined || j.name === t.job)
+      .sort((a, b) => (Date.parse(b.createTime ?? '') || 0) - (Date.parse(a.createTime ?? '') || 0))[0];
     if (!newest) {
       return {
         observation: {

@@ -36,6 +36,7 @@ export interface GoogleResourceSpec<K extends ProjectKind> {
   read?: (
     target: TargetOf<K>,
     get: GoogleGet,
+    resource: GoogleResource,
   ) => Promise<{ resource: unknown } | { observation: Observation }>;
   /** The answer's shape, read into the observed state and its detail. */
   answer: z.ZodType<Observation>;
@@ -117,7 +118,7 @@ export function googleResourceKind<K extends ProjectKind>(spec: GoogleResourceSp
       try {
         let data: unknown = context.listed;
         if (data === undefined && spec.read) {
-          const found = await spec.read(target, (path) => get(spec.service, path));
+          const found = await spec.read(target, (path) => get(spec.service, path), resource);
           if ('observation' in found) return found.observation;
           data = found.resource;
         }

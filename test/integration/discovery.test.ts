@@ -154,3 +154,41 @@ targets:
     ]);
   });
 });
+
+/** A kind whose list is not the resource: each workflow listed, then its newest execution read. */
+describe('discovery of workflows, each read by its newest execution', () => {
+  it('lists through the Workflows API and reads each member through Workflow Executions', async () => {
+    const google = await GoogleFake.start();
+    const at = 'projects/acme/locations/us-central1/workflows';
+    for (const id of ['load', 'export', 'never-ran']) google.put(`${at}/${id}`, { state: 'ACTIVE' });
+    google.put(`${at}/load/executions/e2`, { state: 'SUCCEEDED', startTime: '2026-11-22T02:00:00Z' });
+    google.put(`${at}/export/executions/e9`, {
+      state: 'FAILED',
+      startTime: '2026-11-22T03:00:00Z',
+      error: { payload: '{"code":403}', context: 'in step "upload"' },
+    });
+    const poller = await Poller.start(
+      {
+        GOOGLE_CLOUD_PROJECT: freshProject(),
+        WORKFLOWS_API_URL: google.urlFor('workflows'),
+        WORKFLOWEXECUTIONS_API_URL: google.urlFor('workflowexecutions'),
+      },
+      'targets:\n  - { name: flows, kind: workflow, project: acme, location: us-central1, workflow: "*" }\n',
+    );
+    try {
+      const { report } = await poller.poll('?dryRun=true');
+      expect(Object.fromEntries(report.targets.map((t) => [t.name, [t.state, t.detail]]))).toEqual({
+        flows: ['LISTED', '3 workflows: load, export, never-ran'],
+        'flows/load': ['SUCCEEDED', 'execution e2 started 2026-11-22T02:00:00Z'],
+        'flows/export': [
+          'FAILED',
+          'execution e9 started 2026-11-22T03:00:00Z; {"code":403}; in step "upload"',
+        ],
+        'flows/never-ran': ['NO_EXECUTIONS', 'workflow never-ran has not run yet'],
+      });
+    } finally {
+      await poller.close();
+      await google.close();
+    }
+  });
+});

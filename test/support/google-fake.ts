@@ -113,9 +113,14 @@ export class GoogleFake {
   /** A page of the resources directly under `collection`, or null when there are none and it is no collection. */
   private list(collection: string, query: URLSearchParams, service: string): Record<string, unknown> | null {
     const prefix = `${collection}/`;
+    // `name=` narrows a list to resources of that name, as Dataflow's jobs.list does.
+    const named = query.get('name');
     const members = [...this.resources].filter(
       ([path, r]) =>
-        path.startsWith(prefix) && !path.slice(prefix.length).includes('/') && !('httpStatus' in r),
+        path.startsWith(prefix) &&
+        !path.slice(prefix.length).includes('/') &&
+        !('httpStatus' in r) &&
+        (named === null || (r as Record<string, unknown>)['name'] === named),
     );
     // A collection has an even number of segments from the version on: v1/projects/p/instances.
     const looksLikeCollection = collection.replace(/^compute\//, '').split('/').length % 2 === 0;
