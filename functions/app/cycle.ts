@@ -2,12 +2,14 @@ import type { Decision } from '../alerting/decide.ts';
 import { planChanges } from '../alerting/plan.ts';
 import { silencedUntil } from '../alerting/silences.ts';
 import { observeAll, type Observed } from '../checks/observe-all.ts';
+import { discoveryKey } from '../checks/discovery.ts';
 import { consoleUrl } from '../checks/registry.ts';
 import type { Config } from '../config/load.ts';
 import type { Resolved } from '../config/resolve.ts';
+import type { Target } from '../config/schema.ts';
 import type { TargetStatus } from '../model/target-status.ts';
 import { routeNotifiers } from '../notify/routes.ts';
-import { memberPrefixes, reconcileMembers } from './discovered.ts';
+import { forgettable, memberPrefixes, reconcileMembers } from './discovered.ts';
 import { deliverOutbox, type DeliveryOptions, type DeliveryResult } from './deliver.ts';
 import type { Dependencies } from './dependencies.ts';
 
@@ -67,20 +69,24 @@ export async function runCycle(
   const now = deps.clock();
   // A discovered resource (`orders/abc`) is silenced with its discovery target (`orders`).
   const silenced = (name: string) => silences.has(name) || silences.has(name.split('/')[0] ?? name);
+  // A discovery target whose list failed has no one resource to link to.
+  const linkOf = (target: Target) => (discoveryKey(target) === null ? consoleUrl(target) : null);
   const plan = (stored: ReadonlyMap<string, TargetStatus>) => {
     const members = reconcileMembers(observed, stored);
-    const planned = planChanges(members.observed, stored, now, { silenced, consoleUrl });
+    const planned = planChanges(members.observed, stored, now, { silenced, consoleUrl: linkOf });
     // Gone members are forgotten, not stored as DELETED: reported once, by this write.
-    for (const name of members.gone) planned.changes.statuses.delete(name);
+    const { forget, held } = forgettable(members, planned.decisions);
+    for (const name of forget) planned.changes.statuses.delete(name);
     const allTargets = options.allTargets && [
       ...options.allTargets,
       ...observed.map((o) => o.target.name),
       ...members.kept,
+      ...held,
     ];
     return {
       observed: members.observed,
       decisions: planned.decisions,
-      changes: { ...planned.changes, forget: members.gone, ...(allTargets && { allTargets }) },
+      changes: { ...planned.changes, forget, ...(allTargets && { allTargets }) },
     };
   };
   // Dependencies are read too (a `?target=` poll or a ping may not include them): they hold alerts

@@ -42,7 +42,9 @@ export function reconcileMembers(
     const key = discoveryKey(configured);
     for (const name of storedMembers.filter((n) => !listed.has(n))) {
       gone.push(name);
-      if (key === null || stored.get(name)?.state === DELETED) continue;
+      const status = stored.get(name);
+      // Reported already; unless its report was held back (a silence), and must go out when it ends.
+      if (key === null || (status?.state === DELETED && status.heldBack !== true)) continue;
       const member = memberTarget(configured, key, name.slice(prefix.length));
       vanished.push({
         target: { ...member, failureThreshold: { count: 1 }, successThreshold: { count: 1 } },
@@ -52,4 +54,20 @@ export function reconcileMembers(
     }
   }
   return { observed: [...observed, ...vanished], gone, kept };
+}
+
+/**
+ * The gone members to forget now: all but those whose DELETED alert is held back (a silence, a
+ * maintenance window, a failing dependency). Those stay stored as DELETED until the hold ends and
+ * the held-back alert goes out (alerting/hold.ts), then are forgotten.
+ */
+export function forgettable(
+  reconciled: Reconciled,
+  decisions: readonly { status: Pick<TargetStatus, 'heldBack'> }[],
+): { forget: string[]; held: string[] } {
+  const gone = new Set(reconciled.gone);
+  const held = reconciled.observed
+    .filter((o, i) => gone.has(o.target.name) && decisions[i]?.status.heldBack === true)
+    .map((o) => o.target.name);
+  return { forget: reconciled.gone.filter((name) => !held.includes(name)), held };
 }

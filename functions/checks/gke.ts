@@ -61,6 +61,7 @@ export const gkeCluster = googleResourceKind<'gke-cluster'>({
     key: 'cluster',
     path: (t) => restPath('v1', 'projects', t.project, 'locations', t.location, 'clusters'),
     items: 'clusters',
+    pageSize: null,
   },
 });
 
@@ -74,5 +75,5 @@ export const gkeNodePool = googleResourceKind<'gke-nodepool'>({
   answer: gkeAnswer,
   states: NODE_POOL_STATES,
   consoleUrl: (t) => consoleLink(t.project, 'kubernetes/nodepool', t.location, t.cluster, t.nodePool),
-  list: { key: 'nodePool', path: (t) => `${clusterPath(t)}/nodePools`, items: 'nodePools' },
+  list: { key: 'nodePool', path: (t) => `${clusterPath(t)}/nodePools`, items: 'nodePools', pageSize: null },
 });

@@ -76,8 +76,11 @@ export interface ListSpec<K extends ProjectKind> {
   path: (target: TargetOf<K>) => string;
   /** The answer's key that holds the page's resources: `instances`, `items`… */
   items: string;
-  /** The query parameter of the page size: `pageSize` for most APIs, `maxResults` for some. */
-  pageSize?: 'pageSize' | 'maxResults';
+  /**
+   * The query parameter of the page size: `pageSize` for most APIs, `maxResults` for some; null
+   * for a list that has no pages (GKE's), which refuses paging parameters.
+   */
+  pageSize?: 'pageSize' | 'maxResults' | null;
   /** Whether a listed resource carries its state, so no GET is needed; default true. */
   complete?: boolean;
   /** The resource's id in a listed item; default: the last segment of its `name`. */
@@ -181,9 +184,10 @@ export async function listAll(
   const items: Record<string, unknown>[] = [];
   let token: string | undefined;
   for (let page = 0; page < MAX_PAGES; page++) {
-    const query = new URLSearchParams({ [list.pageSize ?? 'pageSize']: String(PAGE_SIZE) });
+    const query = new URLSearchParams();
+    if (list.pageSize !== null) query.set(list.pageSize ?? 'pageSize', String(PAGE_SIZE));
     if (token) query.set('pageToken', token);
-    const data = await get(`${path}${path.includes('?') ? '&' : '?'}${query}`);
+    const data = await get(query.size > 0 ? `${path}${path.includes('?') ? '&' : '?'}${query}` : path);
     // Read under one key whatever the API calls it (`instances`, `items`…).
     const page =
       typeof data === 'object' && data !== null

@@ -20,7 +20,9 @@ export function unknownStates(config: Config): ConfigIssue[] {
         typeof s === 'string' ? s === state : s.test(state),
       );
       if (known) return;
-      const names = states.map((s) => (typeof s === 'string' ? s : s.source.replace(/^\^|\$$/g, '')));
+      const names = [...new Set([...states, ...EVERY_KIND])].map((s) =>
+        typeof s === 'string' ? s : s.source.replace(/^\^|\$$/g, ''),
+      );
       issues.push(
         located(
           ['targets', index, 'allowedStates', j],

@@ -155,6 +155,74 @@ targets:
   });
 });
 
+describe('discovery, held back and unpaged', () => {
+  it('holds a DELETED member back while its target is silenced, and reports it once the silence ends', async () => {
+    const google = await GoogleFake.start();
+    const slack = await SlackReceiver.start();
+    google.put(stream('orders'), { state: 'RUNNING' });
+    google.put(stream('users'), { state: 'RUNNING' });
+    const poller = await Poller.start(
+      { GOOGLE_CLOUD_PROJECT: freshProject(), SLACK_WEBHOOK_URL: slack.url, DATASTREAM_API_URL: google.url },
+      'targets:\n  - { name: streams, kind: datastream, project: acme, location: asia-northeast1, stream: "*" }\n',
+    );
+    try {
+      await poller.poll();
+      await poller.poll('?silence=streams&for=1h');
+      google.resources.delete(`v1/${stream('users')}`);
+      const silenced = await poller.poll();
+      expect(states(silenced.report.targets)).toMatchObject({ 'streams/users': 'DELETED' });
+      expect(slack.messages).toEqual([]);
+      // Still held: not reported, not forgotten.
+      await poller.poll();
+      expect(slack.messages).toEqual([]);
+
+      await poller.poll('?unsilence=streams');
+      expect(slack.messages.map((m) => m.text)).toEqual([
+        expect.stringMatching(/^streams\/users \(datastream\) is still DELETED/),
+      ]);
+      slack.messages.length = 0;
+      const after = await poller.poll();
+      expect(Object.keys(states(after.report.targets))).toEqual(['streams', 'streams/orders']);
+      expect(slack.messages).toEqual([]);
+    } finally {
+      await poller.close();
+      await Promise.all([google.close(), slack.close()]);
+    }
+  });
+
+  it('lists GKE clusters and node pools without paging parameters, which their API refuses', async () => {
+    const google = await GoogleFake.start();
+    const at = 'projects/acme/locations/us-central1/clusters';
+    google.resources.set(`v1/${at}/apps`, { name: 'apps', status: 'RUNNING' });
+    google.resources.set(`v1/${at}/batch`, { name: 'batch', status: 'ERROR', statusMessage: 'quota' });
+    google.resources.set(`v1/${at}/apps/nodePools/default`, { name: 'default', status: 'RUNNING' });
+    google.resources.set(`v1/${at}/apps/nodePools/spot`, { name: 'spot', status: 'RUNNING' });
+    google.resources.set(`v1/${at}/apps/nodePools/gpu`, { name: 'gpu', status: 'PROVISIONING' });
+    const poller = await Poller.start(
+      { GOOGLE_CLOUD_PROJECT: freshProject(), CONTAINER_API_URL: google.urlFor('container') },
+      `targets:
+  - { name: gke, kind: gke-cluster, project: acme, location: us-central1, cluster: "*" }
+  - { name: pools, kind: gke-nodepool, project: acme, location: us-central1, cluster: apps, nodePool: "*" }
+`,
+    );
+    try {
+      const { report } = await poller.poll('?dryRun=true');
+      expect(states(report.targets)).toEqual({
+        gke: 'LISTED',
+        'gke/apps': 'RUNNING',
+        'gke/batch': 'ERROR',
+        pools: 'LISTED',
+        'pools/default': 'RUNNING',
+        'pools/spot': 'RUNNING',
+        'pools/gpu': 'PROVISIONING',
+      });
+    } finally {
+      await poller.close();
+      await google.close();
+    }
+  });
+});
+
 /** A kind whose list is not the resource: each workflow listed, then its newest execution read. */
 describe('discovery of workflows, each read by its newest execution', () => {
   it('lists through the Workflows API and reads each member through Workflow Executions', async () => {

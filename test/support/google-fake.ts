@@ -16,6 +16,8 @@ export type FakeHandler = (url: URL) => FakeResource | null;
 
 /** The APIs whose lists answer under `items`; every other answers under the collection's name… */
 const ITEMS_APIS = new Set(['sqladmin', 'compute']);
+/** APIs whose lists have no pages, and refuse paging parameters as Google refuses any unknown one. */
+const UNPAGED_APIS = new Set(['container']);
 /** …but for these, named after the resource type (as the API's List…Response says). */
 const LIST_KEYS: Record<string, string> = {
   'bigquerydatatransfer runs': 'transferRuns',
@@ -111,7 +113,7 @@ export class GoogleFake {
   }
 
   /** A page of the resources directly under `collection`, or null when there are none and it is no collection. */
-  private list(collection: string, query: URLSearchParams, service: string): Record<string, unknown> | null {
+  private list(collection: string, query: URLSearchParams, service: string): FakeResource | null {
     const prefix = `${collection}/`;
     // `name=` narrows a list to resources of that name, as Dataflow's jobs.list does.
     const named = query.get('name');
@@ -125,6 +127,17 @@ export class GoogleFake {
     // A collection has an even number of segments from the version on: v1/projects/p/instances.
     const looksLikeCollection = collection.replace(/^compute\//, '').split('/').length % 2 === 0;
     if (members.length === 0 && !looksLikeCollection) return null;
+    if (UNPAGED_APIS.has(service)) {
+      const unknown = ['pageSize', 'maxResults', 'pageToken'].find((p) => query.has(p));
+      if (unknown) {
+        return {
+          httpStatus: 400,
+          status: 'INVALID_ARGUMENT',
+          message: `Invalid JSON payload received. Unknown name "${unknown}": Cannot bind query parameter. Field '${unknown}' could not be found in request message.`,
+        };
+      }
+      return { [collection.split('/').at(-1) ?? 'items']: members.map(([, r]) => r) };
+    }
     const asked = Number(query.get('pageSize') ?? query.get('maxResults') ?? this.maxPageSize);
     const size = Math.min(asked || this.maxPageSize, this.maxPageSize);
     const from = Number(query.get('pageToken') ?? 0) || 0;
