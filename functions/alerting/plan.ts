@@ -21,6 +21,12 @@ export interface PlanOptions {
   silenced: (name: string) => boolean;
   /** The target's page for people, for the notice (the kind's console link). */
   consoleUrl: (target: Target) => string | null;
+  /**
+   * When the observations were made (the cycle's start). A target whose stored state changed
+   * after that was recorded by an overlapping poll that saw it later: this poll's older view of
+   * it is dropped, so it can neither undo that change nor report it again.
+   */
+  observedAt?: Date;
 }
 
 /**
@@ -35,9 +41,13 @@ export function planChanges(
   options: PlanOptions,
 ): { decisions: Decision[]; changes: Changes } {
   const changes: Changes = { statuses: new Map(), transitions: [], messages: [] };
-  const raw = observed.map(({ target, observation }) =>
-    decideSafely(target, observation, previous.get(target.name), now),
-  );
+  const raw = observed.map(({ target, observation }): Decision => {
+    const stored = previous.get(target.name);
+    if (stored && options.observedAt && lastRecorded(stored) > options.observedAt.getTime()) {
+      return { status: stored, write: false };
+    }
+    return decideSafely(target, observation, stored, now);
+  });
   // Health after this poll, of the targets polled now and, for the rest, as stored.
   const healthy = (name: string) =>
     raw[observed.findIndex((o) => o.target.name === name)]?.status.healthy ??
@@ -83,6 +93,15 @@ export function planChanges(
     });
   }
   return { decisions, changes };
+}
+
+/** When anything was last recorded of a target: its change, its streak, its reminder. */
+function lastRecorded(status: TargetStatus): number {
+  return Math.max(
+    status.since.getTime(),
+    status.streak?.since.getTime() ?? 0,
+    status.remindedAt?.getTime() ?? 0,
+  );
 }
 
 /**

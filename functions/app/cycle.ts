@@ -9,7 +9,7 @@ import type { Resolved } from '../config/resolve.ts';
 import type { Target } from '../config/schema.ts';
 import type { TargetStatus } from '../model/target-status.ts';
 import { routeNotifiers } from '../notify/routes.ts';
-import { forgettable, memberPrefixes, reconcileMembers } from './discovered.ts';
+import { memberPrefixes, reconcileMembers } from './discovered.ts';
 import { deliverOutbox, type DeliveryOptions, type DeliveryResult } from './deliver.ts';
 import type { Dependencies } from './dependencies.ts';
 
@@ -73,20 +73,20 @@ export async function runCycle(
   const linkOf = (target: Target) => (discoveryKey(target) === null ? consoleUrl(target) : null);
   const plan = (stored: ReadonlyMap<string, TargetStatus>) => {
     const members = reconcileMembers(observed, stored);
-    const planned = planChanges(members.observed, stored, now, { silenced, consoleUrl: linkOf });
-    // Gone members are forgotten, not stored as DELETED: reported once, by this write.
-    const { forget, held } = forgettable(members, planned.decisions);
-    for (const name of forget) planned.changes.statuses.delete(name);
+    const planned = planChanges(members.observed, stored, now, {
+      silenced,
+      consoleUrl: linkOf,
+      observedAt: startedAt,
+    });
     const allTargets = options.allTargets && [
       ...options.allTargets,
-      ...observed.map((o) => o.target.name),
+      ...members.observed.map((o) => o.target.name),
       ...members.kept,
-      ...held,
     ];
     return {
       observed: members.observed,
       decisions: planned.decisions,
-      changes: { ...planned.changes, forget, ...(allTargets && { allTargets }) },
+      changes: { ...planned.changes, forget: members.gone, ...(allTargets && { allTargets }) },
     };
   };
   // Dependencies are read too (a `?target=` poll or a ping may not include them): they hold alerts

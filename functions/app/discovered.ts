@@ -10,7 +10,7 @@ export function memberPrefixes(observed: readonly Observed[]): string[] {
 /** The observations to plan with, once the stored members are known; and what to forget, and keep. */
 export interface Reconciled {
   observed: Observed[];
-  /** Stored members their discovery target no longer lists: reported DELETED now, forgotten now. */
+  /** Members reported DELETED before (and not held back): forgotten now. */
   gone: string[];
   /** Stored members of discovery targets whose list failed: neither checked nor forgotten. */
   kept: string[];
@@ -18,9 +18,12 @@ export interface Reconciled {
 
 /**
  * Adds, for each discovery target whose list worked, a DELETED observation of every member it
- * stored but no longer lists (a resource deleted since the last poll). DELETED is a fact from
- * the list, not a flap: it is judged at once (thresholds of 1), and the member is forgotten in
- * the same write, so it is reported once. One stored as DELETED already is only forgotten.
+ * stored but no longer lists (a resource deleted since the last poll). DELETED is a fact from the
+ * list, not a flap: it is judged at once (thresholds of 1). The member stays stored as DELETED
+ * until the next poll that does not list it either, then is forgotten without a word; so an
+ * overlapping poll that listed it a moment earlier finds it DELETED, newer than what it saw, and
+ * cannot bring it back (alerting/plan.ts#observedAt). One whose alert a silence holds back stays
+ * until the hold ends and the alert has gone out.
  */
 export function reconcileMembers(
   observed: readonly Observed[],
@@ -41,10 +44,11 @@ export function reconcileMembers(
     const listed = new Set(members);
     const key = discoveryKey(configured);
     for (const name of storedMembers.filter((n) => !listed.has(n))) {
-      gone.push(name);
       const status = stored.get(name);
-      // Reported already; unless its report was held back (a silence), and must go out when it ends.
-      if (key === null || (status?.state === DELETED && status.heldBack !== true)) continue;
+      if (key === null || (status?.state === DELETED && status.heldBack !== true)) {
+        gone.push(name);
+        continue;
+      }
       const member = memberTarget(configured, key, name.slice(prefix.length));
       vanished.push({
         target: { ...member, failureThreshold: { count: 1 }, successThreshold: { count: 1 } },
@@ -54,20 +58,4 @@ export function reconcileMembers(
     }
   }
   return { observed: [...observed, ...vanished], gone, kept };
-}
-
-/**
- * The gone members to forget now: all but those whose DELETED alert is held back (a silence, a
- * maintenance window, a failing dependency). Those stay stored as DELETED until the hold ends and
- * the held-back alert goes out (alerting/hold.ts), then are forgotten.
- */
-export function forgettable(
-  reconciled: Reconciled,
-  decisions: readonly { status: Pick<TargetStatus, 'heldBack'> }[],
-): { forget: string[]; held: string[] } {
-  const gone = new Set(reconciled.gone);
-  const held = reconciled.observed
-    .filter((o, i) => gone.has(o.target.name) && decisions[i]?.status.heldBack === true)
-    .map((o) => o.target.name);
-  return { forget: reconciled.gone.filter((name) => !held.includes(name)), held };
 }

@@ -190,6 +190,39 @@ describe('discovery, held back and unpaged', () => {
     }
   });
 
+  it('reports a deletion once when a slower poll that listed the resource before commits after it', async () => {
+    const google = await GoogleFake.start();
+    const slack = await SlackReceiver.start();
+    google.put(stream('orders'), { state: 'RUNNING' });
+    google.put(stream('users'), { state: 'RUNNING' });
+    const poller = await Poller.start(
+      { GOOGLE_CLOUD_PROJECT: freshProject(), SLACK_WEBHOOK_URL: slack.url, DATASTREAM_API_URL: google.url },
+      'targets:\n  - { name: streams, kind: datastream, project: acme, location: asia-northeast1, stream: "*" }\n',
+    );
+    try {
+      await poller.poll();
+      // A Scheduler retry, say: it lists both streams now, and its answer takes a while.
+      google.latencyMs = 1500;
+      const slow = poller.poll();
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      google.latencyMs = 0;
+      google.resources.delete(`v1/${stream('users')}`);
+      await poller.poll();
+      expect(slack.messages.map((m) => m.text)).toEqual([
+        'streams/users (datastream) changed RUNNING → DELETED: deleted: no longer listed by streams',
+      ]);
+      // The slow poll saw users RUNNING before it was deleted: too old to bring it back.
+      const late = await slow;
+      expect(late.status).toBe(200);
+      await poller.poll();
+      await poller.poll();
+      expect(slack.messages).toHaveLength(1);
+    } finally {
+      await poller.close();
+      await Promise.all([google.close(), slack.close()]);
+    }
+  });
+
   it('lists GKE clusters and node pools without paging parameters, which their API refuses', async () => {
     const google = await GoogleFake.start();
     const at = 'projects/acme/locations/us-central1/clusters';

@@ -39,7 +39,7 @@ export class GoogleFake {
   readonly handlers: FakeHandler[] = [];
   /** The most a page holds, whatever is asked: Google may return fewer than `pageSize`, and clients must follow. */
   maxPageSize = 2;
-  /** How long every answer takes (benchmarks: Google's own latency). */
+  /** How long every answer takes to arrive (Google's own latency, a slow list). */
   latencyMs = 0;
   readonly requests: { path: string; query: URLSearchParams; authorization: string | undefined }[] = [];
   private server!: LocalServer;
@@ -47,8 +47,16 @@ export class GoogleFake {
   static async start(port = 0): Promise<GoogleFake> {
     const fake = new GoogleFake();
     fake.server = await listen((req, res) => {
-      if (fake.latencyMs > 0) setTimeout(() => fake.answer(req, res), fake.latencyMs);
-      else fake.answer(req, res);
+      // The answer is what was there when asked; it arrives `latencyMs` later.
+      const { latencyMs } = fake;
+      if (latencyMs > 0) {
+        const end = res.end.bind(res) as (...args: unknown[]) => void;
+        res.end = ((...args: unknown[]) => {
+          setTimeout(() => end(...args), latencyMs);
+          return res;
+        }) as typeof res.end;
+      }
+      fake.answer(req, res);
     }, port);
     return fake;
   }
