@@ -57,8 +57,9 @@ export const bqTransfer = googleResourceKind<'bq-transfer'>({
     })),
   async more(t, observed, _config, { get }) {
     if (observed.state !== 'FAILED') return observed;
+    // The runs only add why: when they cannot be read, the config's own state stands.
     const runs = failedRuns.safeParse(
-      await get('bigquerydatatransfer', `${configPath(t)}/runs?states=FAILED&pageSize=20`),
+      await get('bigquerydatatransfer', `${configPath(t)}/runs?states=FAILED&pageSize=20`).catch(() => null),
     );
     if (!runs.success) return observed;
     const time = (r: { runTime?: string | undefined; startTime?: string | undefined }) =>

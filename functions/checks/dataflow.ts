@@ -78,16 +78,17 @@ export const dataflow = googleResourceKind<'dataflow'>({
     })),
   async more(t, observed, job, { get }) {
     if (t.allowedStates.includes(observed.state) || typeof job['id'] !== 'string') return observed;
+    // The messages only add to the detail: when they cannot be read, the job's own state stands.
     const read = jobMessages.safeParse(
       await get(
         'dataflow',
         `${jobsPath(t)}/${encodeURIComponent(job['id'])}/messages?minimumImportance=JOB_MESSAGE_ERROR&pageSize=5`,
-      ),
+      ).catch(() => null),
     );
     const errors = read.success ? read.data.jobMessages.map((m) => m.messageText) : [];
     return { ...observed, detail: said(observed.detail, ...errors) };
   },
   states: STATES,
-  consoleUrl: (t) =>
-    consoleLink(t.project, 'dataflow/jobs', t.location) + `&name=${encodeURIComponent(t.job)}`,
+  // The job's own page needs its id, which changes with every launch: the project's jobs page.
+  consoleUrl: (t) => consoleLink(t.project, 'dataflow/jobs'),
 });

@@ -90,9 +90,18 @@ export interface ListSpec<K extends ProjectKind> {
 /** The most pages one list may take: 100 pages of 500 is more than any project holds of a kind. */
 const MAX_PAGES = 100;
 const PAGE_SIZE = 500;
+/**
+ * The most resources one discovery target watches: each is a target, and every target's state
+ * shares one Firestore document (store/firestore.ts). Past it the list is the target's failure.
+ */
+export const MAX_MEMBERS = 500;
 const pageShape = z.looseObject({
   items: z.array(z.looseObject({})).default([]),
   nextPageToken: z.string().optional(),
+  // Where the API could not look (a region down): the list is then not the whole truth.
+  unreachable: z.array(z.unknown()).default([]),
+  missingZones: z.array(z.unknown()).default([]),
+  failedLocation: z.array(z.unknown()).default([]),
 });
 
 /**
@@ -157,14 +166,7 @@ export function googleResourceKind<K extends ProjectKind>(spec: GoogleResourceSp
               resource,
             );
             if ('observation' in pages) return pages.observation;
-            return pages.items.map((item): Listed => {
-              // `name` is a full resource name in most APIs, the bare id in some (sqladmin, compute).
-              const id = list.id ? list.id(item) : item['name'];
-              return {
-                id: typeof id === 'string' ? (id.split('/').at(-1) ?? '') : '',
-                ...(list.complete !== false && { resource: item }),
-              };
-            });
+            return listed(pages.items, list, resource);
           } catch (error) {
             return googleApiFailure(error, resource, signal, timeout);
           }
@@ -172,6 +174,35 @@ export function googleResourceKind<K extends ProjectKind>(spec: GoogleResourceSp
       },
     }),
   };
+}
+
+/**
+ * The resources of a discovery list, each by its id. A list the poller cannot trust whole (a
+ * resource without a name, the same id twice, more than {@link MAX_MEMBERS}) is a failure, so
+ * that no member is declared DELETED on its account.
+ */
+function listed(
+  items: readonly Record<string, unknown>[],
+  list: Pick<ListSpec<never>, 'id' | 'complete'>,
+  resource: GoogleResource,
+): Listed[] | Observation {
+  const failed = (why: string): Observation => ({ state: 'API_ERROR', detail: `${resource.name}: ${why}` });
+  if (items.length > MAX_MEMBERS) {
+    return failed(`${items.length} listed, more than the ${MAX_MEMBERS} one target watches; narrow it`);
+  }
+  const found = items.map((item): Listed => {
+    // `name` is a full resource name in most APIs, the bare id in some (sqladmin, compute).
+    const id = list.id ? list.id(item) : item['name'];
+    return {
+      id: typeof id === 'string' ? (id.split('/').at(-1) ?? '') : '',
+      ...(list.complete !== false && { resource: item }),
+    };
+  });
+  const ids = found.map((f) => f.id);
+  if (ids.includes('')) return failed('a listed resource has no name');
+  const twice = ids.find((id, i) => ids.indexOf(id) !== i);
+  if (twice !== undefined) return failed(`"${twice}" is listed twice (a list across locations?)`);
+  return found;
 }
 
 /** Every page of a list, following `nextPageToken`; an answer of another shape is an observation. */
@@ -195,6 +226,16 @@ export async function listAll(
         : data;
     const read = googleAnswer(page, pageShape, resource);
     if ('observation' in read) return read;
+    const { unreachable, missingZones, failedLocation } = read.answer;
+    const missing = [...unreachable, ...missingZones, ...failedLocation];
+    if (missing.length > 0) {
+      return {
+        observation: {
+          state: 'API_ERROR',
+          detail: `${resource.api} could not list everything for ${resource.name}: unreachable ${JSON.stringify(missing).slice(0, 300)}`,
+        },
+      };
+    }
     items.push(...read.answer.items);
     token = read.answer.nextPageToken || undefined;
     if (!token) return { items };

@@ -65,7 +65,7 @@ async function discover(
     withinTimeout(target, context, async (checkContext) => {
       const found = await (kindOf(target).discovery?.list(target, checkContext) ?? []);
       if (!Array.isArray(found)) return found;
-      listed = found.filter((item) => item.id !== '');
+      listed = found;
       return listedObservation(
         listed.map((item) => item.id),
         `${key}s`,

@@ -243,7 +243,12 @@ const project = z
   .min(1)
   .optional()
   .describe('Project of the resource; default: GOOGLE_CLOUD_PROJECT');
-const location = (what: string) => z.string().min(1).describe(what);
+/** One location: `-` (every location) would make one target of resources of many places. */
+const location = (what: string) =>
+  z
+    .string()
+    .regex(/^[a-z][a-z0-9-]{0,62}$/, 'is not one location, such as us-central1 or asia-northeast1-a')
+    .describe(what);
 const region = location('Region, e.g. asia-northeast1');
 
 /** A resource id as Google's APIs write them (each API has its own rules; these are the common ground). */

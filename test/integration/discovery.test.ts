@@ -130,7 +130,7 @@ targets:
 
   it('makes a failing list the discovery target’s own state, and declares nothing deleted', async () => {
     slack.messages.length = 0;
-    google.failingLists.set(`v1/${LOCATION}/streams`, {
+    google.lists.set(`v1/${LOCATION}/streams`, {
       httpStatus: 503,
       status: 'UNAVAILABLE',
       message: 'The service is currently unavailable.',
@@ -143,7 +143,7 @@ targets:
     ]);
 
     slack.messages.length = 0;
-    google.failingLists.clear();
+    google.lists.clear();
     const { report: back } = await poller.poll();
     expect(states(back.targets)).toMatchObject({ streams: 'LISTED', 'streams/refunds': 'FAILED' });
     // The list recovered; the streams it kept were not re-alerted, none was declared deleted.
@@ -291,5 +291,78 @@ describe('discovery of workflows, each read by its newest execution', () => {
       await poller.close();
       await google.close();
     }
+  });
+});
+
+describe('a discovery list that cannot be trusted whole', () => {
+  let google: GoogleFake;
+  let poller: Poller;
+  const sql = 'v1/projects/acme/instances';
+
+  beforeAll(async () => {
+    google = await GoogleFake.start();
+    google.maxPageSize = 1000;
+    google.resources.set(`${sql}/a`, { name: 'a', state: 'RUNNABLE' });
+    google.resources.set(`${sql}/b`, { name: 'b', state: 'RUNNABLE' });
+    google.resources.set('v1/projects/acme/locations/us-central1/instances/cache', {
+      name: 'projects/acme/locations/us-central1/instances/cache',
+      state: 'READY',
+    });
+    poller = await Poller.start(
+      {
+        GOOGLE_CLOUD_PROJECT: freshProject(),
+        SQLADMIN_API_URL: google.urlFor('sqladmin'),
+        REDIS_API_URL: google.urlFor('redis'),
+      },
+      `targets:
+  - { name: dbs, kind: cloudsql, project: acme, instance: "*" }
+  - { name: caches, kind: redis, project: acme, location: us-central1, instance: "*" }
+`,
+    );
+    await poller.poll();
+  });
+
+  afterAll(async () => {
+    await poller.close();
+    await google.close();
+  });
+
+  it.each([
+    [
+      'a region it could not reach',
+      { instances: [], unreachable: ['projects/acme/locations/us-central1'] },
+      'could not list everything',
+    ],
+    ['a resource without a name', { instances: [{ state: 'READY' }] }, 'a listed resource has no name'],
+    [
+      'the same id twice',
+      {
+        instances: [
+          { name: 'x/cache', state: 'READY' },
+          { name: 'y/cache', state: 'READY' },
+        ],
+      },
+      '"cache" is listed twice',
+    ],
+  ])('fails on %s, keeping its members, none declared DELETED', async (_, answer, why) => {
+    google.lists.set('v1/projects/acme/locations/us-central1/instances', answer);
+    const { report } = await poller.poll();
+    const caches = report.targets.filter((t) => t.name.startsWith('caches'));
+    expect(caches.map((t) => [t.name, t.state])).toEqual([['caches', 'API_ERROR']]);
+    expect(caches[0]?.detail).toContain(why);
+    google.lists.clear();
+    const { report: back } = await poller.poll();
+    expect(back.targets.find((t) => t.name === 'caches/cache')).toMatchObject({
+      state: 'READY',
+      changed: false,
+    });
+  });
+
+  it('fails past 500 resources rather than outgrow the state document', async () => {
+    for (let i = 0; i < 500; i++)
+      google.resources.set(`${sql}/db${i}`, { name: `db${i}`, state: 'RUNNABLE' });
+    const { report } = await poller.poll('?target=dbs');
+    expect(report.targets.map((t) => [t.name, t.state])).toEqual([['dbs', 'API_ERROR']]);
+    expect(report.targets[0]?.detail).toContain('502 listed, more than the 500 one target watches');
   });
 });

@@ -87,7 +87,7 @@ const PRESETS: Preset[] = [
     },
     state: 'JOB_STATE_FAILED',
     detail: 'job 2026-11-20_new; JOB_TYPE_STREAMING; Workflow failed. Causes: S01 OOM',
-    console: 'https://console.cloud.google.com/dataflow/jobs/us-central1?project=acme&name=orders-etl',
+    console: 'https://console.cloud.google.com/dataflow/jobs?project=acme',
   },
   {
     kind: 'composer',
@@ -503,3 +503,43 @@ function serveFailure(fake: GoogleFake, path: string, failure: string): void {
   };
   fake.resources.set(path, errors[failure] ?? { hang: true });
 }
+
+describe('what only adds to a detail', () => {
+  it('leaves the resource’s own state standing when it cannot be read', async () => {
+    const google = await GoogleFake.start();
+    const config = 'projects/acme/locations/us/transferConfigs/c1';
+    google.put(`${L}/jobs/j1`, { ...job('j1', 'etl', '2026-11-20T00:00:00Z', 'JOB_STATE_FAILED') }, 'v1b3');
+    google.resources.set(`v1b3/${L}/jobs/j1/messages`, {
+      httpStatus: 503,
+      status: 'UNAVAILABLE',
+      message: 'try later',
+    });
+    google.put(config, { state: 'FAILED' });
+    google.resources.set(`v1/${config}/runs`, {
+      httpStatus: 503,
+      status: 'UNAVAILABLE',
+      message: 'try later',
+    });
+    const poller = await Poller.start(
+      {
+        GOOGLE_CLOUD_PROJECT: freshProject(),
+        DATAFLOW_API_URL: google.urlFor('dataflow'),
+        BIGQUERYDATATRANSFER_API_URL: google.urlFor('bigquerydatatransfer'),
+      },
+      `targets:
+  - { name: etl, kind: dataflow, project: acme, location: us-central1, job: etl }
+  - { name: ads, kind: bq-transfer, project: acme, location: us, config: c1 }
+`,
+    );
+    try {
+      const { report } = await poller.poll('?dryRun=true');
+      expect(report.targets.map((t) => [t.name, t.state])).toEqual([
+        ['etl', 'JOB_STATE_FAILED'],
+        ['ads', 'FAILED'],
+      ]);
+    } finally {
+      await poller.close();
+      await google.close();
+    }
+  });
+});

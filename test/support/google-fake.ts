@@ -34,8 +34,8 @@ const LIST_KEYS: Record<string, string> = {
  */
 export class GoogleFake {
   readonly resources = new Map<string, FakeResource>();
-  /** Collections that answer an error instead of a list (a list that fails). */
-  readonly failingLists = new Map<string, FakeResource>();
+  /** Collections that answer this instead of their list: an error, or a page of a partial list. */
+  readonly lists = new Map<string, FakeResource>();
   readonly handlers: FakeHandler[] = [];
   /** The most a page holds, whatever is asked: Google may return fewer than `pageSize`, and clients must follow. */
   maxPageSize = 2;
@@ -103,7 +103,7 @@ export class GoogleFake {
         return;
       }
     }
-    const resource = this.resources.get(path) ?? this.failingLists.get(path);
+    const resource = this.resources.get(path) ?? this.lists.get(path);
     if (resource) {
       respond(res, resource);
       return;
