@@ -52,7 +52,9 @@ export class GoogleFake {
       if (latencyMs > 0) {
         const end = res.end.bind(res) as (...args: unknown[]) => void;
         res.end = ((...args: unknown[]) => {
-          setTimeout(() => { end(...args); }, latencyMs);
+          setTimeout(() => {
+            end(...args);
+          }, latencyMs);
           return res;
         }) as typeof res.end;
       }
