@@ -24,6 +24,20 @@ const jobsPath = (t: { project?: string | undefined; location: string }) =>
   restPath('v1b3', 'projects', t.project, 'locations', t.location, 'jobs');
 
 const job = z.looseObject({ id: z.string(), name: z.string().optional(), createTime: z.string().optional() });
+
+/** The newest job of each name (by `createTime`; a job without one counts as oldest). */
+function newestByName(items: Record<string, unknown>[]): Record<string, unknown>[] {
+  const newest = new Map<string, { item: Record<string, unknown>; at: number }>();
+  for (const item of items) {
+    const parsed = job.safeParse(item);
+    if (!parsed.success) continue;
+    const name = parsed.data.name ?? parsed.data.id;
+    const at = Date.parse(parsed.data.createTime ?? '') || 0;
+    const seen = newest.get(name);
+    if (!seen || at > seen.at) newest.set(name, { item, at });
+  }
+  return [...newest.values()].sort((a, b) => b.at - a.at).map(({ item }) => item);
+}
 const jobMessages = z.looseObject({
   jobMessages: z
     .array(z.looseObject({ time: z.string().optional(), messageText: z.string().optional() }))
@@ -51,10 +65,9 @@ export const dataflow = googleResourceKind<'dataflow'>({
       resource,
     );
     if ('observation' in pages) return pages;
-    const jobs = pages.items.map((item) => job.safeParse(item)).flatMap((p) => (p.success ? [p.data] : []));
-    const newest = jobs
-      .filter((j) => j.name === undefined || j.name === t.job)
-      .sort((a, b) => (Date.parse(b.createTime ?? '') || 0) - (Date.parse(a.createTime ?? '') || 0))[0];
+    const [newest] = newestByName(
+      pages.items.filter((item) => item['name'] === undefined || item['name'] === t.job),
+    );
     if (!newest) {
       return {
         observation: {
@@ -89,6 +102,14 @@ export const dataflow = googleResourceKind<'dataflow'>({
     return { ...observed, detail: said(observed.detail, ...errors) };
   },
   states: STATES,
+  list: {
+    key: 'job',
+    // Every job there is, running or not, each name once: a job that stops stays listed, as what
+    // it became (JOB_STATE_FAILED), rather than vanish as DELETED.
+    path: (t) => `${jobsPath(t)}?filter=ALL`,
+    items: 'jobs',
+    select: newestByName,
+  },
   // The job's own page needs its id, which changes with every launch: the project's jobs page.
   consoleUrl: (t) => consoleLink(t.project, 'dataflow/jobs'),
 });

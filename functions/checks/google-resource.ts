@@ -85,6 +85,11 @@ export interface ListSpec<K extends ProjectKind> {
   complete?: boolean;
   /** The resource's id in a listed item; default: the last segment of its `name`. */
   id?: (item: Record<string, unknown>) => unknown;
+  /**
+   * The items that are members, when the list holds several per member (Dataflow: every job of a
+   * name, the newest being the member); default: every item.
+   */
+  select?: (items: Record<string, unknown>[]) => Record<string, unknown>[];
 }
 
 /** The most pages one list may take: 100 pages of 500 is more than any project holds of a kind. */
@@ -166,7 +171,7 @@ export function googleResourceKind<K extends ProjectKind>(spec: GoogleResourceSp
               resource,
             );
             if ('observation' in pages) return pages.observation;
-            return listed(pages.items, list, resource);
+            return listed(list.select ? list.select(pages.items) : pages.items, list, resource);
           } catch (error) {
             return googleApiFailure(error, resource, signal, timeout);
           }

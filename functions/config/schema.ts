@@ -280,7 +280,10 @@ const googleVariants = [
   googleTarget('cloudsql', { instance: resourceIdOrAll('Cloud SQL instance id') }, ['RUNNABLE']),
   googleTarget(
     'dataflow',
-    { location: region, job: resourceId('Job name: the newest job of that name is watched') },
+    {
+      location: region,
+      job: resourceIdOrAll('Job name: the newest job of that name is watched'),
+    },
     ['JOB_STATE_RUNNING', 'JOB_STATE_DONE'],
   ),
   googleTarget('composer', { location: region, environment: resourceIdOrAll('Composer environment id') }, [

@@ -256,6 +256,43 @@ describe('discovery, held back and unpaged', () => {
   });
 });
 
+describe('discovery of Dataflow jobs, by name', () => {
+  it('watches the newest job of each name, whether it is running or not', async () => {
+    const google = await GoogleFake.start();
+    const jobs = 'v1b3/projects/acme/locations/us-central1/jobs';
+    const job = (id: string, name: string, day: number, currentState: string) => {
+      google.resources.set(`${jobs}/${id}`, {
+        id,
+        name,
+        createTime: `2026-11-${day}T00:00:00Z`,
+        currentState,
+      });
+    };
+    job('2026-11-20_etl', 'etl', 20, 'JOB_STATE_FAILED');
+    job('2026-11-21_etl', 'etl', 21, 'JOB_STATE_RUNNING');
+    job('2026-11-19_billing', 'billing', 19, 'JOB_STATE_DONE');
+    job('2026-11-21_report', 'report', 21, 'JOB_STATE_FAILED');
+    const poller = await Poller.start(
+      { GOOGLE_CLOUD_PROJECT: freshProject(), DATAFLOW_API_URL: google.urlFor('dataflow') },
+      'targets:\n  - { name: jobs, kind: dataflow, project: acme, location: us-central1, job: "*" }\n',
+    );
+    try {
+      const { report } = await poller.poll('?dryRun=true');
+      expect(Object.fromEntries(report.targets.map((t) => [t.name, [t.state, t.detail]]))).toEqual({
+        jobs: ['LISTED', '3 jobs: etl, report, billing'],
+        'jobs/etl': ['JOB_STATE_RUNNING', 'job 2026-11-21_etl'],
+        'jobs/report': ['JOB_STATE_FAILED', 'job 2026-11-21_report'],
+        'jobs/billing': ['JOB_STATE_DONE', 'job 2026-11-19_billing'],
+      });
+      // Every job there is, running or not.
+      expect(google.requests.find((r) => r.path === jobs)?.query.get('filter')).toBe('ALL');
+    } finally {
+      await poller.close();
+      await google.close();
+    }
+  });
+});
+
 /** A kind whose list is not the resource: each workflow listed, then its newest execution read. */
 describe('discovery of workflows, each read by its newest execution', () => {
   it('lists through the Workflows API and reads each member through Workflow Executions', async () => {
