@@ -32,6 +32,7 @@ export class UnknownTargetError extends Error {
 /** One poll: load the targets, apply silences asked for, run the cycle, report, ping the watchdog. */
 export async function poll(deps: Dependencies, options: PollOptions): Promise<PollReport> {
   const startedAt = deps.clock();
+  const before = { ...deps.store.operations };
   const config = await loadConfig(deps.targetsFile);
   const named = [...options.only, options.silence?.target, options.unsilence].filter((n) => n !== undefined);
   const unknown = named.filter((name) => !config.targets.some((t) => t.name === name));
@@ -52,7 +53,11 @@ export async function poll(deps: Dependencies, options: PollOptions): Promise<Po
     ...(full ? { allTargets: config.targets.map((t) => t.name) } : {}),
   });
   const report = pollReport(cycle, startedAt, deps.clock());
-  logReport(deps.log, report, options.dryRun);
+  const { reads, writes } = deps.store.operations;
+  logReport(deps.log, report, options.dryRun, {
+    reads: reads - before.reads,
+    writes: writes - before.writes,
+  });
   if (report.ok && !options.dryRun && full && deps.watchdog) {
     await deps.watchdog().catch((error: unknown) => {
       // The poll itself succeeded; a missed ping is what the watchdog is there to notice.

@@ -1,5 +1,6 @@
 import type { Decision } from '../alerting/decide.ts';
 import type { Observed } from '../checks/observe-all.ts';
+import type { OperationCount } from '../store/state-store.ts';
 import { formatDuration } from '../config/duration.ts';
 import type { Kind } from '../config/schema.ts';
 import type { TargetStatus } from '../model/target-status.ts';
@@ -105,7 +106,13 @@ function targetReport(
 }
 
 /** One JSON line per target and one summary, with Cloud Logging's severity. */
-export function logReport(log: Logger, report: PollReport, dryRun: boolean): void {
+export function logReport(
+  log: Logger,
+  report: PollReport,
+  dryRun: boolean,
+  /** The store's reads and writes during the poll (of this instance: overlapping polls add up). */
+  store?: OperationCount,
+): void {
   for (const t of report.targets) {
     const pending = t.pending
       ? ` (pending: ${t.pending.count}${t.pending.threshold ? `/${t.pending.threshold}` : ` polls, needs ${t.pending.for ?? ''}`})`
@@ -140,6 +147,7 @@ export function logReport(log: Logger, report: PollReport, dryRun: boolean): voi
       changed,
       ...report.notifications,
       durationMs: report.durationMs,
+      ...(store ? { store } : {}),
       ...(report.error ? { error: report.error } : {}),
     },
   );

@@ -20,7 +20,8 @@ import {
   writesAnything,
   type NewOutboxEntry,
 } from './shared.ts';
-import type { Changes, OutboxEntry, StateStore } from './state-store.ts';
+import { FirestoreBoard } from './firestore-board.ts';
+import type { Changes, OperationCount, OutboxEntry, StateStore } from './state-store.ts';
 
 /** The board keeps a short detail; the transition keeps the whole one. */
 const BOARD_DETAIL_CHARS = 500;
@@ -68,9 +69,9 @@ interface StoredOutbox {
 /**
  * Firestore layout (collection names get `prefix` in front, so pollers can share a database):
  *
- * - `status/targets`: ONE document holding every target's current state in a map keyed by target
- *   name. A steady poll reads this one document and writes nothing, so cost does not grow with
- *   targets × polling rate; the price is a ceiling of roughly a thousand targets (1 MiB document).
+ * - `status/targets`, `status/targets-1`, …: the board, every target's current state in maps keyed
+ *   by target name, one document per ~500 targets (store/firestore-board.ts). A steady poll reads
+ *   these and writes nothing; a change writes the entries it touches.
  * - `transitions/{id}`: every change ever recorded (from, to, at, detail, notifiedAt).
  * - `outbox/{id}`: a message not yet delivered (one per route per poll, listing its
  *   `transitionIds` and the `notices` to render), deleted once sent.
@@ -85,14 +86,16 @@ interface StoredOutbox {
 export class FirestoreStateStore implements StateStore {
   private readonly db: Firestore;
   private readonly prefix: string;
+  private readonly board: FirestoreBoard<StoredStatus>;
+  /** Documents read and written since the store was made (what Firestore bills). */
+  readonly operations: OperationCount = { reads: 0, writes: 0 };
 
   constructor(db: Firestore, prefix = '') {
     this.db = db;
     this.prefix = prefix;
-  }
-
-  private get board() {
-    return this.db.collection(`${this.prefix}status`).doc('targets');
+    this.board = new FirestoreBoard<StoredStatus>(this.db.collection(`${prefix}status`), (reads) => {
+      this.operations.reads += reads;
+    });
   }
   private get transitions() {
     return this.db.collection(`${this.prefix}transitions`);
@@ -108,8 +111,8 @@ export class FirestoreStateStore implements StateStore {
   }
 
   async read(names: readonly string[]): Promise<Map<string, TargetStatus>> {
-    const snapshot = await this.board.get();
-    return pick(snapshot.get('targets') as Record<string, StoredStatus> | undefined, names);
+    const board = await this.board.read((refs) => this.db.getAll(...refs), names);
+    return pick(board.entries, names);
   }
 
   async record(
@@ -119,29 +122,36 @@ export class FirestoreStateStore implements StateStore {
     // The transaction reads the board, so a concurrent poll that changed it makes this one retry
     // and re-plan against what that poll wrote: the same change is never recorded twice.
     return this.db.runTransaction(async (tx) => {
-      const snapshot = await tx.get(this.board);
-      const stored = (snapshot.get('targets') as Record<string, StoredStatus> | undefined) ?? {};
-      const changes = plan(pick(stored, names));
-      const forgotten = forgottenTargets(Object.keys(stored), changes);
+      const get = (refs: DocumentReference[]) => tx.getAll(...refs);
+      const board = await this.board.read(get, names);
+      const changes = plan(pick(board.entries, names));
+      // Forgetting what a full poll no longer lists needs every stored name.
+      if (changes.allTargets) await this.board.readMore(get, board);
+      const forgotten = forgottenTargets(board.entries.keys(), changes);
       if (!writesAnything(changes, forgotten)) return changes;
 
-      const targets = Object.fromEntries(
-        Object.entries(stored).filter(([name]) => !forgotten.includes(name)),
-      );
-      for (const [name, status] of changes.statuses) targets[name] = toStored(status);
-      tx.set(this.board, { targets, updatedAt: FieldValue.serverTimestamp() });
+      const set = new Map<string, StoredStatus>();
+      for (const [name, status] of changes.statuses) set.set(name, toStored(status));
+      let writes = this.board.write(tx, board, set, forgotten);
       const ids = changes.transitions.map((transition) => {
         const ref = this.transitions.doc();
         tx.create(ref, { ...transition, notifiedAt: null });
         return ref.id;
       });
-      for (const entry of newOutboxEntries(changes, ids)) tx.create(this.outbox.doc(), toStoredOutbox(entry));
+      for (const entry of newOutboxEntries(changes, ids)) {
+        tx.create(this.outbox.doc(), toStoredOutbox(entry));
+        writes += 1;
+      }
+      // Counted once per attempt that commits: a retried transaction re-counts its reads.
+      this.operations.writes += writes + ids.length;
       return changes;
     });
   }
 
   async undelivered(): Promise<OutboxEntry[]> {
     const snapshot = await this.outbox.orderBy('createdAt').get();
+    // A query is billed one read at least, then one per document.
+    this.operations.reads += Math.max(1, snapshot.size);
     return snapshot.docs.map((doc) => {
       const data = doc.data() as StoredOutbox;
       return {
@@ -161,10 +171,12 @@ export class FirestoreStateStore implements StateStore {
     const ref = this.outbox.doc(id);
     return this.db.runTransaction(async (tx) => {
       const snapshot = await tx.get(ref);
+      this.operations.reads += 1;
       if (!snapshot.exists) return false;
       const claimedUntil = snapshot.get('claimedUntil') as Timestamp | null;
       if (claimedUntil && claimedUntil.toMillis() > now.getTime()) return false;
       tx.update(ref, { claimedUntil: Timestamp.fromDate(leaseUntil) });
+      this.operations.writes += 1;
       return true;
     });
   }
@@ -176,12 +188,14 @@ export class FirestoreStateStore implements StateStore {
       batch.update(this.transitions.doc(id), { notifiedAt: Timestamp.fromDate(now) });
     }
     await batch.commit();
+    this.operations.writes += 1 + entry.transitionIds.length;
   }
 
   async release(id: string, error: string): Promise<void> {
     await this.outbox
       .doc(id)
       .update({ claimedUntil: null, attempts: FieldValue.increment(1), lastError: error });
+    this.operations.writes += 1;
   }
 
   async recordPing(name: string, ping: Ping): Promise<void> {
@@ -203,6 +217,7 @@ export class FirestoreStateStore implements StateStore {
     const found = new Map<string, PushRecord>();
     if (names.length === 0) return found;
     const snapshots = await this.db.getAll(...names.map((name) => this.pingDoc(name)));
+    this.operations.reads += names.length;
     await Promise.all(
       snapshots.map(async (snapshot, index) => {
         const name = names[index];
@@ -224,6 +239,7 @@ export class FirestoreStateStore implements StateStore {
 
   async silences(now: Date): Promise<Map<string, Date>> {
     const stored = ((await this.silencesDoc.get()).get('targets') ?? {}) as Record<string, Timestamp>;
+    this.operations.reads += 1;
     return new Map(
       Object.entries(stored)
         .map(([name, until]): [string, Date] => [name, until.toDate()])
@@ -349,12 +365,12 @@ function toStored({ remindedAt, ...status }: TargetStatus): StoredStatus {
 }
 
 function pick(
-  stored: Record<string, StoredStatus> | undefined,
+  stored: ReadonlyMap<string, StoredStatus>,
   names: readonly string[],
 ): Map<string, TargetStatus> {
   const found = new Map<string, TargetStatus>();
-  for (const name of selectedNames(Object.keys(stored ?? {}), names)) {
-    const entry = stored?.[name];
+  for (const name of selectedNames(stored.keys(), names)) {
+    const entry = stored.get(name);
     if (entry) {
       const { remindedAt, ...s } = entry;
       found.set(name, {

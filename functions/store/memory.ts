@@ -11,7 +11,7 @@ import {
   selectedNames,
   writesAnything,
 } from './shared.ts';
-import type { Changes, OutboxEntry, StateStore } from './state-store.ts';
+import type { Changes, OperationCount, OutboxEntry, StateStore } from './state-store.ts';
 
 interface MemoryPushRecord {
   lastSuccess: Date | null;
@@ -25,6 +25,8 @@ interface MemoryPushRecord {
  * State is lost on restart, so on Cloud Run this would repeat alerts after every cold start.
  */
 export class MemoryStateStore implements StateStore {
+  /** Nothing is billed in memory. */
+  readonly operations: OperationCount = { reads: 0, writes: 0 };
   readonly statuses = new Map<string, TargetStatus>();
   readonly transitions: (Transition & { id: string; notifiedAt: Date | null })[] = [];
   private readonly outbox = new Map<string, OutboxEntry & { claimedUntil: Date | null }>();

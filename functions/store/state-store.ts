@@ -24,6 +24,12 @@ export interface Changes {
   forget?: readonly string[];
 }
 
+/** Documents (or entries) read and written, as the store's backend counts and bills them. */
+export interface OperationCount {
+  reads: number;
+  writes: number;
+}
+
 /** A message waiting to be sent: it stays in the outbox until its notifier has taken it. */
 export interface OutboxEntry {
   id: string;
@@ -90,6 +96,9 @@ export interface StateStore {
    * tidies what an earlier version stored (a write, so never on a dry run).
    */
   pushRecords(names: readonly string[], options?: { trim: boolean }): Promise<Map<string, PushRecord>>;
+
+  /** What the store has read and written since it was made (polls report the difference). */
+  readonly operations: OperationCount;
 
   /** Silences target `name` until `until`, or lifts its silence (null). */
   silence(name: string, until: Date | null): Promise<void>;
