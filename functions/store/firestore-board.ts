@@ -154,7 +154,7 @@ export class FirestoreBoard<E extends object> {
 
   private rewrite(tx: Transaction, from: number, to: number, entries: ReadonlyMap<string, E>): number {
     const updatedAt = FieldValue.serverTimestamp();
-    const docs = Array.from({ length: to }, () => ({}) as Record<string, E>);
+    const docs = Array.from({ length: to }, () => ({}));
     for (const [name, entry] of entries) (docs[shardOf(name, to)] as Record<string, E>)[name] = entry;
     docs.forEach((targets, index) => {
       tx.set(this.shard(index), { targets, updatedAt, ...(index === 0 && { shards: to }) });
