@@ -13,6 +13,12 @@ import { applyHold } from './hold.ts';
  * Firestore's 1 MiB document limit. The transition keeps the whole detail.
  */
 const NOTICE_DETAIL_BUDGET = 200_000;
+/**
+ * Targets one message lists at most: more make several messages. Slack shows 20 in full and
+ * names the rest anyway; the bound keeps an outbox entry far below half of a Firestore document
+ * however many targets change at once (ten thousand new ones on a first poll).
+ */
+export const MAX_NOTICES_PER_MESSAGE = 100;
 const NOTICE_DETAIL_MAX = 3_000;
 const NOTICE_DETAIL_MIN = 200;
 
@@ -49,10 +55,9 @@ export function planChanges(
     return decideSafely(target, observation, stored, now);
   });
   // Health after this poll, of the targets polled now and, for the rest, as stored.
+  const position = new Map(observed.map((o, i) => [o.target.name, i]));
   const healthy = (name: string) =>
-    raw[observed.findIndex((o) => o.target.name === name)]?.status.healthy ??
-    previous.get(name)?.healthy ??
-    true;
+    raw[position.get(name) ?? -1]?.status.healthy ?? previous.get(name)?.healthy ?? true;
   const dependencyDown = (target: Target) => target.dependsOn.some((name) => !healthy(name));
 
   const due: { transition: Transition; target: Target; index: number }[] = [];
@@ -69,28 +74,33 @@ export function planChanges(
     return decision;
   });
   // What a failing dependency's message says of the dependents held back behind it.
-  const dependentsFailing = (name: string) =>
-    observed
-      .filter(({ target }, i) => target.dependsOn.includes(name) && decisions[i]?.status.healthy === false)
-      .map(({ target }) => target.name);
+  const dependents = new Map<string, string[]>();
+  observed.forEach(({ target }, i) => {
+    if (decisions[i]?.status.healthy !== false) return;
+    for (const name of target.dependsOn) dependents.set(name, [...(dependents.get(name) ?? []), target.name]);
+  });
+  const dependentsFailing = (name: string) => dependents.get(name) ?? [];
   // One message per route: a shared outage is one message listing every target, not forty.
   for (const route of new Set(due.map((d) => d.target.route))) {
-    const items = due.filter((d) => d.target.route === route);
-    const detailMax = Math.max(
-      NOTICE_DETAIL_MIN,
-      Math.min(NOTICE_DETAIL_MAX, Math.floor(NOTICE_DETAIL_BUDGET / items.length)),
-    );
-    changes.messages.push({
-      route,
-      transitions: items.map((d) => d.index),
-      notices: items.map(({ transition, target }) =>
-        notice(transition, target, {
-          detailMax,
-          consoleUrl: options.consoleUrl(target),
-          dependents: transition.toHealthy ? [] : dependentsFailing(target.name),
-        }),
-      ),
-    });
+    const ofRoute = due.filter((d) => d.target.route === route);
+    for (let from = 0; from < ofRoute.length; from += MAX_NOTICES_PER_MESSAGE) {
+      const items = ofRoute.slice(from, from + MAX_NOTICES_PER_MESSAGE);
+      const detailMax = Math.max(
+        NOTICE_DETAIL_MIN,
+        Math.min(NOTICE_DETAIL_MAX, Math.floor(NOTICE_DETAIL_BUDGET / items.length)),
+      );
+      changes.messages.push({
+        route,
+        transitions: items.map((d) => d.index),
+        notices: items.map(({ transition, target }) =>
+          notice(transition, target, {
+            detailMax,
+            consoleUrl: options.consoleUrl(target),
+            dependents: transition.toHealthy ? [] : dependentsFailing(target.name),
+          }),
+        ),
+      });
+    }
   }
   return { decisions, changes };
 }

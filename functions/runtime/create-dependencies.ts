@@ -1,13 +1,11 @@
-import { Firestore } from '@google-cloud/firestore';
 import type { Dependencies } from '../app/dependencies.ts';
 import { PING_DELIVERY_BUDGET_MS } from '../app/ping.ts';
 import { POLL_DELIVERY_BUDGET_MS } from '../app/poll.ts';
 import { LogNotifier } from '../notify/log-notifier.ts';
 import { SlackWebhookNotifier } from '../notify/slack-webhook.ts';
 import { pingWatchdog } from '../notify/watchdog.ts';
-import { FirestoreStateStore } from '../store/firestore.ts';
 import { MemoryStateStore } from '../store/memory.ts';
-import type { StateStore } from '../store/state-store.ts';
+import type { OperationCount, StateStore } from '../store/state-store.ts';
 import { withDeadline } from '../store/with-deadline.ts';
 import { googleApis } from './google-apis.ts';
 import type { Logger } from './log.ts';
@@ -42,18 +40,47 @@ export const STORE_DEADLINE_MS = 20_000;
 
 function createStore(settings: Settings): StateStore {
   if (settings.stateStore === 'memory') return new MemoryStateStore();
-  const firestore = new FirestoreStateStore(
-    // Not `preferRest`: it ignores the emulator and asks for real credentials
-    // (https://github.com/googleapis/nodejs-firestore/issues/1811), so tests could not cover it.
-    new Firestore({
-      // Said, not looked up: otherwise the client asks Application Default Credentials for the
-      // universe, which probes a metadata server that only exists on Google Cloud (a warning on
-      // every local and emulator run). The credentials themselves are still ADC's.
-      universeDomain: 'googleapis.com',
-      ...(settings.project ? { projectId: settings.project } : {}),
-      ...(settings.firestoreDatabase ? { databaseId: settings.firestoreDatabase } : {}),
-    }),
-    settings.collectionPrefix,
-  );
-  return withDeadline(firestore, STORE_DEADLINE_MS, 'Firestore');
+  return withDeadline(lazyFirestore(settings), STORE_DEADLINE_MS, 'Firestore');
+}
+
+/**
+ * The Firestore store, its client loaded on first use: @google-cloud/firestore takes ~340 ms to
+ * import, which a cold start would otherwise pay before it can answer anything (a ping's bad key,
+ * a config error). Its operation counts are kept here, so they can be read before it loads.
+ */
+function lazyFirestore(settings: Settings): StateStore {
+  const operations: OperationCount = { reads: 0, writes: 0 };
+  let store: Promise<StateStore> | undefined;
+  const load = async (): Promise<StateStore> => {
+    const [{ Firestore }, { FirestoreStateStore }] = await Promise.all([
+      import('@google-cloud/firestore'),
+      import('../store/firestore.ts'),
+    ]);
+    return new FirestoreStateStore(
+      // Not `preferRest`: it ignores the emulator and asks for real credentials
+      // (https://github.com/googleapis/nodejs-firestore/issues/1811), so tests could not cover it.
+      new Firestore({
+        // Said, not looked up: otherwise the client asks Application Default Credentials for the
+        // universe, which probes a metadata server that only exists on Google Cloud (a warning on
+        // every local and emulator run). The credentials themselves are still ADC's.
+        universeDomain: 'googleapis.com',
+        ...(settings.project ? { projectId: settings.project } : {}),
+        ...(settings.firestoreDatabase ? { databaseId: settings.firestoreDatabase } : {}),
+      }),
+      settings.collectionPrefix,
+      operations,
+    );
+  };
+  return new Proxy({} as StateStore, {
+    get(_, property) {
+      if (property === 'operations') return operations;
+      return async (...args: unknown[]) => {
+        const loaded = (await (store ??= load())) as unknown as Record<
+          PropertyKey,
+          (...a: unknown[]) => unknown
+        >;
+        return loaded[property]?.(...args);
+      };
+    },
+  });
 }

@@ -88,11 +88,12 @@ export class FirestoreStateStore implements StateStore {
   private readonly prefix: string;
   private readonly board: FirestoreBoard<StoredStatus>;
   /** Documents read and written since the store was made (what Firestore bills). */
-  readonly operations: OperationCount = { reads: 0, writes: 0 };
+  readonly operations: OperationCount;
 
-  constructor(db: Firestore, prefix = '') {
+  constructor(db: Firestore, prefix = '', operations: OperationCount = { reads: 0, writes: 0 }) {
     this.db = db;
     this.prefix = prefix;
+    this.operations = operations;
     this.board = new FirestoreBoard<StoredStatus>(this.db.collection(`${prefix}status`), (reads) => {
       this.operations.reads += reads;
     });

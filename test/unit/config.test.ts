@@ -355,12 +355,12 @@ targets:
     expect(lines.at(-1)).toBe('…and 480 more issues');
   });
 
-  it('refuses a file over 1 MiB before parsing it', async () => {
+  it('refuses a file over 2 MiB before parsing it', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'big-'));
     const file = join(dir, 'targets.yaml');
     await writeFile(file, `# ${'x'.repeat(MAX_FILE_BYTES)}\n`);
     await expect(loadConfig(file)).rejects.toThrow(
-      `invalid targets file ${file}: (root): the file is ${MAX_FILE_BYTES + 3} bytes; at most ${MAX_FILE_BYTES} are read (1 MiB)`,
+      `invalid targets file ${file}: (root): the file is ${MAX_FILE_BYTES + 3} bytes; at most ${MAX_FILE_BYTES} are read (2 MiB)`,
     );
   });
 
