@@ -160,12 +160,19 @@ const fn = await start(
   },
 );
 const poll = async () => {
+  const seen = summaries.length;
   const started = performance.now();
   const response = await fetch(`http://127.0.0.1:${fn.port}/`, { method: 'POST' });
   await response.text();
   const ms = Math.round(performance.now() - started);
-  await new Promise((resolve) => setTimeout(resolve, 50)); // its summary line
+  // Its summary line, which may come after the answer.
+  for (let waited = 0; summaries.length === seen && waited < 5000; waited += 20) {
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
   const store = summaries.at(-1)?.store ?? { reads: NaN, writes: NaN };
+  process.stderr.write(
+    `  … poll: HTTP ${response.status} in ${ms} ms, ${store.reads} reads, ${store.writes} writes\n`,
+  );
   return { status: response.status, ms, ...store };
 };
 const peakRss = async () => {

@@ -9,6 +9,7 @@ import { DEFAULT_ROUTE, type Kind } from '../config/schema.ts';
 import type { Notice, Notification } from '../model/notification.ts';
 import type { Ping, PushRecord } from '../model/ping.ts';
 import type { Streak, TargetStatus } from '../model/target-status.ts';
+import type { Transition } from '../model/transition.ts';
 import { lastField, summarizePings } from './push-records.ts';
 import {
   forgottenTargets,
@@ -22,6 +23,15 @@ import {
 } from './shared.ts';
 import { FirestoreBoard } from './firestore-board.ts';
 import type { Changes, OperationCount, OutboxEntry, StateStore } from './state-store.ts';
+
+/**
+ * Transitions written with their states in one transaction, at most. Past it (a first poll of
+ * thousands of targets), those that carry no message (a healthy target seen first, a healthy
+ * state for another) are history only: they are written after the commit, in batches, since one
+ * commit of ten thousand documents takes the client over 250 MB. Those with a message stay in the
+ * transaction with their outbox entry, as the exactly-once rule needs.
+ */
+const HISTORY_IN_TRANSACTION = 500;
 
 /** The board keeps a short detail; the transition keeps the whole one. */
 const BOARD_DETAIL_CHARS = 500;
@@ -120,33 +130,51 @@ export class FirestoreStateStore implements StateStore {
     names: readonly string[],
     plan: (previous: ReadonlyMap<string, TargetStatus>) => Changes,
   ): Promise<Changes> {
+    // History written after the commit, when there is much of it (see HISTORY_IN_TRANSACTION).
+    let history: [DocumentReference, Transition][] = [];
     // The transaction reads the board, so a concurrent poll that changed it makes this one retry
     // and re-plan against what that poll wrote: the same change is never recorded twice.
-    return this.db.runTransaction(async (tx) => {
+    const changes = await this.db.runTransaction(async (tx) => {
+      history = [];
       const get = (refs: DocumentReference[]) => tx.getAll(...refs);
       const board = await this.board.read(get, names);
-      const changes = plan(pick(board.entries, names));
+      const planned = plan(pick(board.entries, names));
       // Forgetting what a full poll no longer lists needs every stored name.
-      if (changes.allTargets) await this.board.readMore(get, board);
-      const forgotten = forgottenTargets(board.entries.keys(), changes);
-      if (!writesAnything(changes, forgotten)) return changes;
+      if (planned.allTargets) await this.board.readMore(get, board);
+      const forgotten = forgottenTargets(board.entries.keys(), planned);
+      if (!writesAnything(planned, forgotten)) return planned;
 
       const set = new Map<string, StoredStatus>();
-      for (const [name, status] of changes.statuses) set.set(name, toStored(status));
+      for (const [name, status] of planned.statuses) set.set(name, toStored(status));
       let writes = this.board.write(tx, board, set, forgotten);
-      const ids = changes.transitions.map((transition) => {
+      const inline = planned.transitions.length <= HISTORY_IN_TRANSACTION;
+      const ids = planned.transitions.map((transition) => {
         const ref = this.transitions.doc();
-        tx.create(ref, { ...transition, notifiedAt: null });
+        if (inline || transition.message === 'send') {
+          tx.create(ref, { ...transition, notifiedAt: null });
+          writes += 1;
+        } else {
+          history.push([ref, transition]);
+        }
         return ref.id;
       });
-      for (const entry of newOutboxEntries(changes, ids)) {
+      for (const entry of newOutboxEntries(planned, ids)) {
         tx.create(this.outbox.doc(), toStoredOutbox(entry));
         writes += 1;
       }
       // Counted once per attempt that commits: a retried transaction re-counts its reads.
-      this.operations.writes += writes + ids.length;
-      return changes;
+      this.operations.writes += writes;
+      return planned;
     });
+    for (let from = 0; from < history.length; from += HISTORY_IN_TRANSACTION) {
+      const batch = this.db.batch();
+      for (const [ref, transition] of history.slice(from, from + HISTORY_IN_TRANSACTION)) {
+        batch.create(ref, { ...transition, notifiedAt: null });
+      }
+      await batch.commit();
+    }
+    this.operations.writes += history.length;
+    return changes;
   }
 
   async undelivered(): Promise<OutboxEntry[]> {
