@@ -8,6 +8,7 @@ import { createPingHandler } from './http/ping-handler.ts';
 import { createPollHandler } from './http/poll-handler.ts';
 import { createDependencies } from './runtime/create-dependencies.ts';
 import { jsonLogger } from './runtime/log.ts';
+import { outsideDomain } from './runtime/outside-domain.ts';
 import { readSettings } from './runtime/settings.ts';
 import { GracefulShutdown } from './runtime/shutdown.ts';
 
@@ -15,5 +16,5 @@ const log = jsonLogger();
 const settings = readSettings(process.env);
 const shutdown = new GracefulShutdown();
 const dependencies = { ...createDependencies(settings, process.env, log), stopping: () => shutdown.stopping };
-http('poll', shutdown.track(createPollHandler(dependencies)));
-http('ping', shutdown.track(createPingHandler(dependencies, settings.pingKey)));
+http('poll', shutdown.track(outsideDomain(createPollHandler(dependencies))));
+http('ping', shutdown.track(outsideDomain(createPingHandler(dependencies, settings.pingKey))));

@@ -12,6 +12,7 @@ import { createPingHandler, refusedAsMalformed } from '../http/ping-handler.ts';
 import { createPollHandler } from '../http/poll-handler.ts';
 import { createDependencies } from './create-dependencies.ts';
 import { jsonLogger, type Logger } from './log.ts';
+import { outsideDomain } from './outside-domain.ts';
 import { readSettings, SettingsError } from './settings.ts';
 import { GracefulShutdown } from './shutdown.ts';
 
@@ -39,7 +40,7 @@ const route: HttpFunction = async (req, res) => {
     res.status(404).type('text/plain').send('not found: the poll is on /, pings under /ping/\n');
   }
 };
-http('all', shutdown.track(route));
+http('all', shutdown.track(outsideDomain(route)));
 
 const every = readPollEvery(process.env['POLL_EVERY']);
 if (every === null) log('INFO', 'POLL_EVERY=off: polls only when / is called');
