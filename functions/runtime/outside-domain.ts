@@ -12,15 +12,20 @@ interface Domain {
  * targets. Our handlers answer every error themselves (a 500 with the reason), so they need none.
  */
 export function outsideDomain(handler: HttpFunction): HttpFunction {
-  return (req, res) => {
+  return async (req, res) => {
     const active = (process as { domain?: Domain | null }).domain;
-    if (!active) return handler(req, res);
+    if (!active) {
+      await handler(req, res);
+      return;
+    }
     active.exit();
+    let work: unknown;
     try {
       // What the handler starts now, and every continuation of it, has no domain.
-      return handler(req, res);
+      work = handler(req, res);
     } finally {
       active.enter();
     }
+    await work;
   };
 }
