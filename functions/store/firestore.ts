@@ -26,10 +26,11 @@ import type { Changes, OperationCount, OutboxEntry, StateStore } from './state-s
 
 /**
  * Transitions written with their states in one transaction, at most. Past it (a first poll of
- * thousands of targets), those that carry no message (a healthy target seen first, a healthy
- * state for another) are history only: they are written after the commit, in batches, since one
- * commit of ten thousand documents takes the client over 250 MB. Those with a message stay in the
- * transaction with their outbox entry, as the exactly-once rule needs.
+ * thousands of targets), the transitions are written right after the commit, in batches, under
+ * the ids the outbox entries already name: one commit of ten thousand documents takes the client
+ * over 250 MB. What must be atomic is: the new states and the messages (the outbox entries carry
+ * every notice), so no alert is lost or doubled; a crash between the commit and the batches loses
+ * only those history records.
  */
 const HISTORY_IN_TRANSACTION = 500;
 
@@ -150,7 +151,7 @@ export class FirestoreStateStore implements StateStore {
       const inline = planned.transitions.length <= HISTORY_IN_TRANSACTION;
       const ids = planned.transitions.map((transition) => {
         const ref = this.transitions.doc();
-        if (inline || transition.message === 'send') {
+        if (inline) {
           tx.create(ref, { ...transition, notifiedAt: null });
           writes += 1;
         } else {
@@ -169,7 +170,8 @@ export class FirestoreStateStore implements StateStore {
     for (let from = 0; from < history.length; from += HISTORY_IN_TRANSACTION) {
       const batch = this.db.batch();
       for (const [ref, transition] of history.slice(from, from + HISTORY_IN_TRANSACTION)) {
-        batch.create(ref, { ...transition, notifiedAt: null });
+        // A merge without `notifiedAt`: a poll that delivered its message meanwhile has set it.
+        batch.set(ref, { ...transition }, { merge: true });
       }
       await batch.commit();
     }
@@ -214,7 +216,8 @@ export class FirestoreStateStore implements StateStore {
     const batch = this.db.batch();
     batch.delete(this.outbox.doc(entry.id));
     for (const id of entry.transitionIds) {
-      batch.update(this.transitions.doc(id), { notifiedAt: Timestamp.fromDate(now) });
+      // A merge, not an update: a transition of a large poll may be written after its message.
+      batch.set(this.transitions.doc(id), { notifiedAt: Timestamp.fromDate(now) }, { merge: true });
     }
     await batch.commit();
     this.operations.writes += 1 + entry.transitionIds.length;

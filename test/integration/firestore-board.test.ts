@@ -93,6 +93,45 @@ describe('the Firestore board, sharded', () => {
     expect(read.get('target-7')?.state).toBe('DEGRADED');
   });
 
+  it('writes the history of a poll that changes more than 500 targets right after its commit', async () => {
+    const fresh = new Firestore({ projectId: freshProject() });
+    try {
+      const big = new FirestoreStateStore(fresh);
+      const many = names(600);
+      const transitions = many.map((target) => ({
+        target,
+        kind: 'cluster-heartbeat' as const,
+        cause: 'change' as const,
+        from: null,
+        fromHealthy: null,
+        to: 'DEGRADED',
+        toHealthy: false,
+        at,
+        detail: 'a pod is out of its database',
+        unhealthySince: at,
+        message: 'send' as const,
+      }));
+      await big.record(many, () => ({
+        statuses: new Map(many.map((name) => [name, status('DEGRADED')])),
+        transitions,
+        messages: [{ route: 'default', transitions: [0, 1], notices: [] }],
+        allTargets: many,
+      }));
+      expect((await fresh.collection('transitions').count().get()).data().count).toBe(600);
+      const [entry] = await big.undelivered();
+      expect(entry?.transitionIds).toHaveLength(2);
+      await big.markSent(entry as NonNullable<typeof entry>, at);
+      const stamped = await fresh
+        .collection('transitions')
+        .doc(entry?.transitionIds[0] ?? '')
+        .get();
+      expect(stamped.get('to')).toBe('DEGRADED');
+      expect((stamped.get('notifiedAt') as Timestamp).toDate()).toEqual(at);
+    } finally {
+      await fresh.terminate();
+    }
+  });
+
   it('reads a board of one document as 0.2 wrote it (no shard count)', async () => {
     const legacy = new Firestore({ projectId: freshProject() });
     try {
