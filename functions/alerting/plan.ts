@@ -21,6 +21,13 @@ const NOTICE_DETAIL_BUDGET = 200_000;
 export const MAX_NOTICES_PER_MESSAGE = 100;
 const NOTICE_DETAIL_MAX = 3_000;
 const NOTICE_DETAIL_MIN = 200;
+/**
+ * Detail kept over all of a poll's messages: they are written in one transaction, whose request
+ * Firestore caps at 10 MiB. Ten thousand changes at once keep 100 characters each (~1 MB of
+ * detail); the transitions keep every detail whole.
+ */
+const POLL_DETAIL_BUDGET = 1_000_000;
+const POLL_DETAIL_MIN = 100;
 
 export interface PlanOptions {
   /** Silenced by `?silence=` or a maintenance window at `now`. */
@@ -81,13 +88,18 @@ export function planChanges(
   });
   const dependentsFailing = (name: string) => dependents.get(name) ?? [];
   // One message per route: a shared outage is one message listing every target, not forty.
+  // Shared out over the whole poll first, when it changes that much.
+  const pollShare = Math.max(POLL_DETAIL_MIN, Math.floor(POLL_DETAIL_BUDGET / Math.max(1, due.length)));
   for (const route of new Set(due.map((d) => d.target.route))) {
     const ofRoute = due.filter((d) => d.target.route === route);
     for (let from = 0; from < ofRoute.length; from += MAX_NOTICES_PER_MESSAGE) {
       const items = ofRoute.slice(from, from + MAX_NOTICES_PER_MESSAGE);
-      const detailMax = Math.max(
-        NOTICE_DETAIL_MIN,
-        Math.min(NOTICE_DETAIL_MAX, Math.floor(NOTICE_DETAIL_BUDGET / items.length)),
+      const detailMax = Math.min(
+        pollShare,
+        Math.max(
+          NOTICE_DETAIL_MIN,
+          Math.min(NOTICE_DETAIL_MAX, Math.floor(NOTICE_DETAIL_BUDGET / items.length)),
+        ),
       );
       changes.messages.push({
         route,

@@ -34,8 +34,12 @@ import type { Changes, OperationCount, OutboxEntry, StateStore } from './state-s
  */
 const HISTORY_IN_TRANSACTION = 500;
 
-/** The board keeps a short detail; the transition keeps the whole one. */
-const BOARD_DETAIL_CHARS = 500;
+/**
+ * The board keeps a short detail (what a held-back alert repeats when its hold ends); the
+ * transition keeps the whole one. Short, so that ten thousand changed entries and their messages
+ * stay within one commit's 10 MiB.
+ */
+const BOARD_DETAIL_CHARS = 300;
 
 /**
  * Stands for "no state confirmed yet" in boards written before 0.2; null since. Read, never written.
