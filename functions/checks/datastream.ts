@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { TargetOf } from '../config/schema.ts';
 import { googleApiFailure } from './google-api-error.ts';
-import { googleResourceKind, said, stateName } from './google-resource.ts';
+import { defaultProject, googleResourceKind, said, stateName } from './google-resource.ts';
 import { freshness, STALE } from './datastream-freshness.ts';
 import { OBJECT_ERRORS, objectErrors } from './datastream-objects.ts';
 
@@ -91,12 +91,9 @@ export const datastream = googleResourceKind<'datastream'>({
       .join('/');
     return `https://console.cloud.google.com/${path}?project=${encodeURIComponent(project)}`;
   },
-  resolve(target, env, problem) {
-    if (target.stream.startsWith('projects/') || target.project !== undefined) return target;
-    const project = env['GOOGLE_CLOUD_PROJECT'];
-    if (!project) problem(['project'], 'is required because GOOGLE_CLOUD_PROJECT is not set');
-    return project ? { ...target, project } : target;
-  },
+  // A full stream name says its project.
+  resolve: (target, env, problem) =>
+    target.stream.startsWith('projects/') ? target : defaultProject(target, env, problem),
   list: {
     key: 'stream',
     path: (t) => `v1/${encoded(`projects/${t.project ?? ''}/locations/${t.location ?? ''}`)}/streams`,

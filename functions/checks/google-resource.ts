@@ -96,8 +96,8 @@ export interface ListSpec<K extends ProjectKind> {
 const MAX_PAGES = 100;
 const PAGE_SIZE = 500;
 /**
- * The most resources one discovery target watches: each is a target, and every target's state
- * shares one Firestore document (store/firestore.ts). Past it the list is the target's failure.
+ * The most resources one discovery target watches: each is a target, with its state on the board
+ * and its share of a poll's messages. Past it the list is the target's failure: split it.
  */
 export const MAX_MEMBERS = 500;
 const pageShape = z.looseObject({
@@ -161,8 +161,7 @@ export function googleResourceKind<K extends ProjectKind>(spec: GoogleResourceSp
         async list(target: TargetOf<K>, context: CheckContext) {
           const { timeout } = target as Target;
           const { signal, google } = context;
-          const what = spec.describe({ ...target, [list.key]: '*' });
-          const resource = { name: what, api: spec.api, viewerRole: spec.viewerRole };
+          const resource = resourceOf({ ...target, [list.key]: '*' });
           try {
             const pages = await listAll(
               (path) => google.get(list.service ?? spec.service, path, { signal, timeout }),
@@ -254,7 +253,7 @@ export async function listAll(
 }
 
 /** `project` from GOOGLE_CLOUD_PROJECT (the function's own project) when the target leaves it out. */
-function defaultProject<T extends { project?: string | undefined }>(
+export function defaultProject<T extends { project?: string | undefined }>(
   target: T,
   env: NodeJS.ProcessEnv,
   problem: ConfigProblem,

@@ -75,10 +75,12 @@ function lazyFirestore(settings: Settings): StateStore {
     get(_, property) {
       if (property === 'operations') return operations;
       return async (...args: unknown[]) => {
-        const loaded = (await (store ??= load())) as unknown as Record<
-          PropertyKey,
-          (...a: unknown[]) => unknown
-        >;
+        // A load that failed is tried again by the next call, not kept.
+        store ??= load().catch((error: unknown) => {
+          store = undefined;
+          throw error;
+        });
+        const loaded = (await store) as unknown as Record<PropertyKey, (...a: unknown[]) => unknown>;
         return loaded[property]?.(...args);
       };
     },

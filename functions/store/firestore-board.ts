@@ -23,13 +23,13 @@ import {
  *   document, so hash imbalance cannot reach half of it). Changing it rewrites every shard once,
  *   in the same transaction.
  */
-export const TARGETS_PER_SHARD = 500;
+const TARGETS_PER_SHARD = 500;
 const BYTES_PER_SHARD = 340_000;
 /** Shrink only when far below, so that a board near a boundary does not rewrite itself each poll. */
 const SHRINK_BELOW = 0.5;
 
 /** What a read of the board found: the entries of the shards it read, and which those are. */
-export interface BoardRead<E> {
+interface BoardRead<E> {
   shards: number;
   entries: Map<string, E>;
   read: Set<number>;
@@ -38,7 +38,7 @@ export interface BoardRead<E> {
 }
 
 /** Where a target's entry lives, for a board of `shards` shards: FNV-1a of its name. */
-export function shardOf(name: string, shards: number): number {
+function shardOf(name: string, shards: number): number {
   let hash = 0x811c9dc5;
   for (let i = 0; i < name.length; i++) {
     hash ^= name.charCodeAt(i);
@@ -48,14 +48,14 @@ export function shardOf(name: string, shards: number): number {
 }
 
 /** How many shards a board of these entries wants. */
-export function shardsFor(entries: ReadonlyMap<string, object>): number {
+function shardsFor(entries: ReadonlyMap<string, object>): number {
   let bytes = 0;
   for (const [name, entry] of entries) bytes += name.length + JSON.stringify(entry).length;
   return Math.max(1, Math.ceil(entries.size / TARGETS_PER_SHARD), Math.ceil(bytes / BYTES_PER_SHARD));
 }
 
 /** Whether a board of `current` shards should become one of `wanted`. */
-export function reshards(current: number, wanted: number): boolean {
+function reshards(current: number, wanted: number): boolean {
   return wanted > current || wanted < current * SHRINK_BELOW;
 }
 
@@ -165,7 +165,7 @@ export class FirestoreBoard<E extends object> {
 }
 
 /** Reads documents: a transaction's `getAll`, or the database's. */
-export type Getter = (refs: DocumentReference[]) => Promise<DocumentSnapshot[]>;
+type Getter = (refs: DocumentReference[]) => Promise<DocumentSnapshot[]>;
 
 function add<E>(board: BoardRead<E>, index: number, snapshot: DocumentSnapshot | undefined): void {
   board.read.add(index);

@@ -155,16 +155,22 @@ targets:
   });
 });
 
+/** Two running streams watched with `stream: "*"`, each test with its own fakes and project. */
+async function twoStreams(): Promise<{ google: GoogleFake; slack: SlackReceiver; poller: Poller }> {
+  const google = await GoogleFake.start();
+  const slack = await SlackReceiver.start();
+  google.put(stream('orders'), { state: 'RUNNING' });
+  google.put(stream('users'), { state: 'RUNNING' });
+  const poller = await Poller.start(
+    { GOOGLE_CLOUD_PROJECT: freshProject(), SLACK_WEBHOOK_URL: slack.url, DATASTREAM_API_URL: google.url },
+    'targets:\n  - { name: streams, kind: datastream, project: acme, location: asia-northeast1, stream: "*" }\n',
+  );
+  return { google, slack, poller };
+}
+
 describe('discovery, held back and unpaged', () => {
   it('holds a DELETED member back while its target is silenced, and reports it once the silence ends', async () => {
-    const google = await GoogleFake.start();
-    const slack = await SlackReceiver.start();
-    google.put(stream('orders'), { state: 'RUNNING' });
-    google.put(stream('users'), { state: 'RUNNING' });
-    const poller = await Poller.start(
-      { GOOGLE_CLOUD_PROJECT: freshProject(), SLACK_WEBHOOK_URL: slack.url, DATASTREAM_API_URL: google.url },
-      'targets:\n  - { name: streams, kind: datastream, project: acme, location: asia-northeast1, stream: "*" }\n',
-    );
+    const { google, slack, poller } = await twoStreams();
     try {
       await poller.poll();
       await poller.poll('?silence=streams&for=1h');
@@ -191,14 +197,7 @@ describe('discovery, held back and unpaged', () => {
   });
 
   it('reports a deletion once when a slower poll that listed the resource before commits after it', async () => {
-    const google = await GoogleFake.start();
-    const slack = await SlackReceiver.start();
-    google.put(stream('orders'), { state: 'RUNNING' });
-    google.put(stream('users'), { state: 'RUNNING' });
-    const poller = await Poller.start(
-      { GOOGLE_CLOUD_PROJECT: freshProject(), SLACK_WEBHOOK_URL: slack.url, DATASTREAM_API_URL: google.url },
-      'targets:\n  - { name: streams, kind: datastream, project: acme, location: asia-northeast1, stream: "*" }\n',
-    );
+    const { google, slack, poller } = await twoStreams();
     try {
       await poller.poll();
       // A Scheduler retry, say: it lists both streams now, and its answer takes a while.

@@ -84,11 +84,6 @@ export class GoogleFake {
     this.resources.set(`${version}/${name}`, plain ? { name, ...resource } : resource);
   }
 
-  /** Requests for one path (or collection), to count what a check asked. */
-  requestsFor(path: string): number {
-    return this.requests.filter((r) => r.path === path).length;
-  }
-
   close(): Promise<void> {
     return this.server.close();
   }
