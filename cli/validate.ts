@@ -17,7 +17,8 @@ export interface Io {
  */
 export async function validate(file: string, options: { env: boolean }, io: Io): Promise<number> {
   try {
-    const config = await loadConfig(file);
+    // Parsed, never taken from a compiled form: validating is what makes one trustworthy.
+    const config = await loadConfig(file, { compiled: false });
     if (options.env) {
       resolveAll(config, config.targets, io.env);
       if (!io.env['SLACK_WEBHOOK_URL']?.trim()) {

@@ -1,13 +1,13 @@
 /**
  * Entry point: registers the `poll` and `ping` HTTP functions with functions-framework. Only
  * wiring here (ARCHITECTURE.md): `npm start` serves `poll` and `npm run start:ping` serves `ping`
- * on PORT; Cloud Run functions use them as entry points.
+ * on PORT; Cloud Run functions use them as entry points. Each loads its own modules on its first
+ * request, so a `ping` instance never loads the poll's, nor a `poll` instance the ping's.
  */
 import { http } from '@google-cloud/functions-framework';
-import { createPingHandler } from './http/ping-handler.ts';
-import { createPollHandler } from './http/poll-handler.ts';
 import { createDependencies } from './runtime/create-dependencies.ts';
 import { jsonLogger } from './runtime/log.ts';
+import { onFirstRequest } from './runtime/on-first-request.ts';
 import { outsideDomain } from './runtime/outside-domain.ts';
 import { readSettings } from './runtime/settings.ts';
 import { GracefulShutdown } from './runtime/shutdown.ts';
@@ -16,5 +16,11 @@ const log = jsonLogger();
 const settings = readSettings(process.env);
 const shutdown = new GracefulShutdown();
 const dependencies = { ...createDependencies(settings, process.env, log), stopping: () => shutdown.stopping };
-http('poll', shutdown.track(outsideDomain(createPollHandler(dependencies))));
-http('ping', shutdown.track(outsideDomain(createPingHandler(dependencies, settings.pingKey))));
+const poll = onFirstRequest(async () =>
+  (await import('./http/poll-handler.ts')).createPollHandler(dependencies),
+);
+const ping = onFirstRequest(async () =>
+  (await import('./http/ping-handler.ts')).createPingHandler(dependencies, settings.pingKey),
+);
+http('poll', shutdown.track(outsideDomain(poll)));
+http('ping', shutdown.track(outsideDomain(ping)));

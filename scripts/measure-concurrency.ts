@@ -6,7 +6,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { observeAll } from '../functions/checks/observe-all.ts';
-import { parseConfig } from '../functions/config/load.ts';
+import { parseConfig } from '../functions/config/parse.ts';
 import { googleApis } from '../functions/runtime/google-apis.ts';
 import { MemoryStateStore } from '../functions/store/memory.ts';
 

@@ -5,7 +5,7 @@
  * Run: node scripts/measure-kinds.ts [targets=300] [latencyMs=200] [concurrency=64]
  */
 import { observeAll } from '../functions/checks/observe-all.ts';
-import { parseConfig } from '../functions/config/load.ts';
+import { parseConfig } from '../functions/config/parse.ts';
 import { googleApis } from '../functions/runtime/google-apis.ts';
 import { MemoryStateStore } from '../functions/store/memory.ts';
 import { healthyCluster } from '../test/support/cluster-server.ts';

@@ -1,5 +1,6 @@
 /**
- * Builds the deploy artifact in build/function/: the compiled function, the targets YAML, and a
+ * Builds the deploy artifact in build/function/: the compiled function, the targets YAML (and its
+ * validated form, config/targets.yaml.compiled.json), and a
  * package.json + lockfile with the runtime dependencies only (no test code, no TypeScript, no
  * Node binary package). Terraform zips this folder; Cloud Build runs `npm ci` on it.
  * Run: npm run package  (which compiles first)
@@ -7,6 +8,7 @@
 import { execFileSync } from 'node:child_process';
 import { cp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { compileFile } from '../functions/config/compiled.ts';
 
 export const ARTIFACT_DIR = 'build/function';
 
@@ -30,6 +32,8 @@ await cp('dist/functions', join(ARTIFACT_DIR, 'dist/functions'), {
   filter: (source) => !source.endsWith('.map'),
 });
 await cp('config/targets.yaml', join(ARTIFACT_DIR, 'config/targets.yaml'));
+// Validated here once, so the function starts without a YAML parser (functions/config/compiled.ts).
+await compileFile(join(ARTIFACT_DIR, 'config/targets.yaml'));
 await cp('config/targets.schema.json', join(ARTIFACT_DIR, 'config/targets.schema.json'));
 const runtime: PackageJson = {
   name: root.name,

@@ -6,11 +6,14 @@
 import { writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { kindOf } from '../functions/checks/registry.ts';
-import { type Kind, type Target, targetsFile } from '../functions/config/schema.ts';
+import { kindOf, loadKinds } from '../functions/checks/registry.ts';
+import { type Kind, targetsFile } from '../functions/config/schema.ts';
 import { EVERY_KIND } from '../functions/config/states.ts';
 
 type JsonSchema = Record<string, unknown>;
+
+// Each kind's states go into the schema.
+await loadKinds();
 
 export function targetsJsonSchema(): JsonSchema {
   const schema = z.toJSONSchema(targetsFile, { io: 'input', unrepresentable: 'any' }) as JsonSchema;
@@ -30,7 +33,7 @@ function withStateEnum(variant: JsonSchema): void {
   const kind = (properties['kind'] as { const?: Kind }).const;
   const allowed = properties['allowedStates'];
   if (!kind || !allowed) return;
-  const states = kindOf({ kind } as Target).states;
+  const states = kindOf({ kind }).states;
   if (!states || states.some((s) => typeof s !== 'string')) return;
   allowed['items'] = {
     type: 'string',

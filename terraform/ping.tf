@@ -71,7 +71,7 @@ resource "google_cloudfunctions2_function" "ping" {
     all_traffic_on_latest_revision = true
     service_account_email          = google_service_account.ping[0].email
 
-    environment_variables = local.function_environment
+    environment_variables = merge(local.function_environment, { NODE_OPTIONS = local.node_options["256Mi"] })
 
     dynamic "secret_environment_variables" {
       for_each = local.ping_secret_env

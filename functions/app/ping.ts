@@ -1,6 +1,7 @@
 import { loadConfig, type Config } from '../config/load.ts';
 import { resolveOnly } from '../config/resolve.ts';
 import { judgePing } from '../checks/push.ts';
+import { loadKinds } from '../checks/registry.ts';
 import { sanitizeObservation } from '../model/observation.ts';
 import type { TargetOf } from '../config/schema.ts';
 import type { Ping, PingKind } from '../model/ping.ts';
@@ -84,6 +85,7 @@ async function alertIfChanged(
   ping: Ping,
 ): Promise<void> {
   try {
+    await loadKinds([target]);
     const resolved = resolveOnly(config, [target], deps.env);
     const observed = resolved.targets.map((t) => ({
       target: t,

@@ -1,3 +1,4 @@
+import { loadKinds } from '../checks/registry.ts';
 import { loadConfig } from '../config/load.ts';
 import { resolveAll } from '../config/resolve.ts';
 import { runCycle } from './cycle.ts';
@@ -40,6 +41,7 @@ export async function poll(deps: Dependencies, options: PollOptions): Promise<Po
     throw new UnknownTargetError(`no target named ${unknown.join(', ')} in ${deps.targetsFile}`);
   const full = options.only.length === 0;
   const targets = full ? config.targets : config.targets.filter((t) => options.only.includes(t.name));
+  await loadKinds(targets);
   const resolved = resolveAll(config, targets, deps.env);
   if (options.silence) {
     await deps.store.silence(options.silence.target, new Date(startedAt.getTime() + options.silence.forMs));

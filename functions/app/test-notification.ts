@@ -1,6 +1,6 @@
 import { loadConfig } from '../config/load.ts';
 import { resolveAll } from '../config/resolve.ts';
-import { DEFAULT_ROUTE } from '../config/schema.ts';
+import { DEFAULT_ROUTE } from '../config/default-route.ts';
 import { routeNotifiers } from '../notify/routes.ts';
 import type { Dependencies } from './dependencies.ts';
 

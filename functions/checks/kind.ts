@@ -107,5 +107,8 @@ export type RegisteredKind<K extends Kind> = KindParticulars<K> & {
   readonly prepare?: (targets: readonly TargetOf<K>[], context: PrepareContext) => Promise<unknown>;
 };
 
-/** One module per kind; `satisfies KindRegistry` makes a kind without one a compile error. */
-export type KindRegistry = { [K in Kind]: RegisteredKind<K> };
+/**
+ * How to load each kind's module; `satisfies KindLoaders` makes a kind without one, or with
+ * another kind's module, a compile error.
+ */
+export type KindLoaders = { [K in Kind]: () => Promise<RegisteredKind<K>> };

@@ -1,55 +1,61 @@
 import type { Kind, Target } from '../config/schema.ts';
-import { alloydb } from './alloydb.ts';
-import { bqTransfer } from './bq-transfer.ts';
-import { cloudFunction } from './cloud-function.ts';
-import { cloudRun } from './cloud-run.ts';
-import { cloudsql } from './cloudsql.ts';
-import { clusterHeartbeat } from './cluster-heartbeat.ts';
-import { composer } from './composer.ts';
-import { computeInstance } from './compute-instance.ts';
-import { dataflow } from './dataflow.ts';
-import { dataproc } from './dataproc.ts';
-import { datastream } from './datastream.ts';
-import { gcpResource } from './gcp-resource.ts';
-import { gkeCluster, gkeNodePool } from './gke.ts';
-import type { KindRegistry, RegisteredKind } from './kind.ts';
-import { pubsubSubscription } from './pubsub-subscription.ts';
-import { push } from './push.ts';
-import { redis } from './redis.ts';
-import { schedulerJob } from './scheduler-job.ts';
-import { spanner } from './spanner.ts';
-import { workflow } from './workflow.ts';
-
-/** Kind → its module. A new kind is one schema variant, one file in checks/ and one line here. */
-const kinds = {
-  datastream,
-  'cluster-heartbeat': clusterHeartbeat,
-  push,
-  cloudsql,
-  dataflow,
-  composer,
-  'gke-cluster': gkeCluster,
-  'gke-nodepool': gkeNodePool,
-  dataproc,
-  redis,
-  'cloud-run': cloudRun,
-  'cloud-function': cloudFunction,
-  'compute-instance': computeInstance,
-  spanner,
-  alloydb,
-  'pubsub-subscription': pubsubSubscription,
-  'scheduler-job': schedulerJob,
-  workflow,
-  'bq-transfer': bqTransfer,
-  'gcp-resource': gcpResource,
-} satisfies KindRegistry;
+import type { KindLoaders, RegisteredKind } from './kind.ts';
 
 /**
- * The module of a target's kind. TypeScript cannot correlate `kinds[target.kind]` with `target`;
- * the registry's type guarantees that they match.
+ * Kind → how to load its module. A new kind is one schema variant, one file in checks/ and one
+ * line here. Loaded on first use: a ping loads `push` alone, a poll the kinds its file has; zod
+ * and sixteen Google modules are no part of a heartbeat-only cold start.
  */
-export function kindOf(target: Target): RegisteredKind<Kind> {
-  return kinds[target.kind] as RegisteredKind<Kind>;
+const loaders = {
+  datastream: async () => (await import('./datastream.ts')).datastream,
+  'cluster-heartbeat': async () => (await import('./cluster-heartbeat.ts')).clusterHeartbeat,
+  push: async () => (await import('./push.ts')).push,
+  cloudsql: async () => (await import('./cloudsql.ts')).cloudsql,
+  dataflow: async () => (await import('./dataflow.ts')).dataflow,
+  composer: async () => (await import('./composer.ts')).composer,
+  'gke-cluster': async () => (await import('./gke.ts')).gkeCluster,
+  'gke-nodepool': async () => (await import('./gke.ts')).gkeNodePool,
+  dataproc: async () => (await import('./dataproc.ts')).dataproc,
+  redis: async () => (await import('./redis.ts')).redis,
+  'cloud-run': async () => (await import('./cloud-run.ts')).cloudRun,
+  'cloud-function': async () => (await import('./cloud-function.ts')).cloudFunction,
+  'compute-instance': async () => (await import('./compute-instance.ts')).computeInstance,
+  spanner: async () => (await import('./spanner.ts')).spanner,
+  alloydb: async () => (await import('./alloydb.ts')).alloydb,
+  'pubsub-subscription': async () => (await import('./pubsub-subscription.ts')).pubsubSubscription,
+  'scheduler-job': async () => (await import('./scheduler-job.ts')).schedulerJob,
+  workflow: async () => (await import('./workflow.ts')).workflow,
+  'bq-transfer': async () => (await import('./bq-transfer.ts')).bqTransfer,
+  'gcp-resource': async () => (await import('./gcp-resource.ts')).gcpResource,
+} satisfies KindLoaders;
+
+/** Every kind there is, in the registry's order. */
+export const KINDS = Object.keys(loaders) as Kind[];
+
+const loaded = new Map<Kind, RegisteredKind<Kind>>();
+
+/** Loads the modules of these kinds (or of these targets' kinds), once each. */
+export async function loadKinds(of: Iterable<Kind | Pick<Target, 'kind'>> = KINDS): Promise<void> {
+  const wanted = new Set<Kind>();
+  for (const item of of) wanted.add(typeof item === 'string' ? item : item.kind);
+  await Promise.all(
+    [...wanted]
+      .filter((kind) => !loaded.has(kind))
+      .map(async (kind) => {
+        loaded.set(kind, (await loaders[kind]()) as RegisteredKind<Kind>);
+      }),
+  );
+}
+
+/**
+ * The module of a target's kind, loaded before by {@link loadKinds} (resolving a target does it).
+ * TypeScript cannot correlate the module with `target`; the loaders' type guarantees they match.
+ */
+export function kindOf(target: Pick<Target, 'kind'>): RegisteredKind<Kind> {
+  const kind = loaded.get(target.kind);
+  // A mistake of ours, not of the file: every path loads the kinds it resolves.
+  if (!kind) throw new Error(`the ${target.kind} kind is used before it is loaded (loadKinds)`);
+  return kind;
 }
 
 /** The resource's page for people, or null when its kind has none. */

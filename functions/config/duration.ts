@@ -1,5 +1,4 @@
 import ms from 'ms';
-import { z } from 'zod';
 
 /** Milliseconds of `10s`, `2m`, `1.5h` (vercel/ms) or of a number of seconds; null if neither. */
 export function parseDuration(value: string | number): number | null {
@@ -8,9 +7,6 @@ export function parseDuration(value: string | number): number | null {
     typeof value === 'number' ? value * 1000 : /[a-z]/i.test(value) ? ms(value as ms.StringValue) : NaN;
   return typeof millis === 'number' && Number.isFinite(millis) && millis > 0 ? millis : null;
 }
-
-const invalid = (value: unknown) =>
-  `invalid duration ${JSON.stringify(value)}; expected e.g. 500ms, 10s, 2m or a number of seconds`;
 
 /** A range a duration must fall in, in milliseconds. */
 export interface DurationRange {
@@ -26,41 +22,6 @@ const DAY = 86_400_000;
 export const TIMEOUT_RANGE: DurationRange = { min: 100, max: 60_000 };
 /** Periods, graces, windows, thresholds, silences: from a second to a bit more than a year. */
 export const PERIOD_RANGE: DurationRange = { min: 1000, max: 400 * DAY };
-
-function inRange(millis: number | null, value: unknown, range: DurationRange, ctx: z.RefinementCtx): number {
-  if (millis === null) {
-    ctx.addIssue({ code: 'custom', message: invalid(value) });
-    return z.NEVER;
-  }
-  if (millis < range.min || millis > range.max) {
-    ctx.addIssue({
-      code: 'custom',
-      message: `duration ${JSON.stringify(value)} is out of range; expected ${formatDuration(range.min)} to ${formatDuration(range.max)}`,
-    });
-    return z.NEVER;
-  }
-  return millis;
-}
-
-/**
- * A duration as operators write it: `500ms`, `10s`, `2m`, or a plain number of seconds, within
- * `range`. Parsed by `ms` (vercel/ms), so `1.5h` and `2 minutes` work too; the result is milliseconds.
- */
-export function durationIn(range: DurationRange) {
-  return z
-    .union([z.number().positive(), z.string()])
-    .transform((value, ctx) => inRange(parseDuration(value), value, range, ctx));
-}
-
-/** A period (1 s to 400 days), the common case. */
-export const duration = durationIn(PERIOD_RANGE);
-
-/** A duration written with its unit (`10m`); for keys where a bare number means something else. */
-export const durationWithUnit = z
-  .string()
-  .transform((value, ctx) =>
-    inRange(/[a-z]/i.test(value) ? parseDuration(value) : null, value, PERIOD_RANGE, ctx),
-  );
 
 /** `90000` → `1m 30s`: how long something lasted, for people. */
 export function formatDuration(millis: number): string {

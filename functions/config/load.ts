@@ -1,10 +1,8 @@
-import { createHash } from 'node:crypto';
 import { open } from 'node:fs/promises';
-import { isNode, LineCounter, parseDocument, type Document } from 'yaml';
-import type { z } from 'zod';
-import { ConfigError, formatPath, MAX_LISTED_ISSUES, type ConfigIssue } from './errors.ts';
-import { targetsFile, type TargetsFile } from './schema.ts';
-import { unknownStates } from './states.ts';
+import { readCompiled, sourceHash } from './compiled.ts';
+import { ConfigError, formatPath, type ConfigIssue } from './errors.ts';
+import { lazyLines } from './lines.ts';
+import type { TargetsFile } from './schema.ts';
 
 /**
  * A validated targets file, `defaults:` merged in. Values that come from the environment (`${VAR}`
@@ -25,38 +23,28 @@ export interface Config extends TargetsFile {
  */
 export const MAX_FILE_BYTES = 2 * 1024 * 1024;
 
-/** The last file parsed, by path: its text's hash and what it made. */
+/** The last file read, by path: its text's hash and what it made. */
 const parsed = new Map<string, { hash: string; config: Config }>();
 
 /**
- * Reads, parses and validates the targets file; every problem becomes one {@link ConfigError}.
- * The file is read on every call (edits apply to the next poll), but parsed again only when its
- * text changed: parsing is most of a poll's CPU at ten thousand targets, and its peak memory.
+ * Reads and validates the targets file; every problem becomes one {@link ConfigError}. The file
+ * is read on every call (edits apply to the next poll), but parsed again only when its text
+ * changed: parsing is most of a poll's CPU at ten thousand targets, and its peak memory. Its
+ * compiled form (compiled.ts, made by `npm run package`) stands in for parsing when it was made
+ * from this very text, unless `compiled: false` (`validate` always parses).
  */
-export async function loadConfig(file: string): Promise<Config> {
+export async function loadConfig(file: string, options: { compiled?: boolean } = {}): Promise<Config> {
   const text = await readCapped(file);
-  const hash = createHash('sha256').update(text).digest('base64');
+  const hash = sourceHash(text);
   const known = parsed.get(file);
-  if (known?.hash === hash) return known.config;
-  const fresh = parseConfig(text, file);
+  if (known?.hash === hash && options.compiled !== false) return known.config;
+  const compiled = options.compiled === false ? undefined : await readCompiled(file, hash);
+  const fresh = compiled ?? (await import('./parse.ts')).parseConfig(text, file);
   // Lines are looked up again only for a warning or an error found later (rare): the parsed
   // document, several times the text's size, is not kept for them.
-  const config: Config = { ...fresh, lineOf: lazyLines(text) };
+  const config: Config = { ...fresh, file, lineOf: lazyLines(text) };
   parsed.set(file, { hash, config });
   return config;
-}
-
-/** `lineOf` over `text`, parsing it on first use. */
-function lazyLines(text: string): Config['lineOf'] {
-  let lineOf: Config['lineOf'] | undefined;
-  return (path) => {
-    if (!lineOf) {
-      const lines = new LineCounter();
-      const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: false });
-      lineOf = (at) => lineIn(doc, lines, at);
-    }
-    return lineOf(path);
-  };
 }
 
 async function readCapped(file: string): Promise<string> {
@@ -83,44 +71,6 @@ async function readCapped(file: string): Promise<string> {
   }
 }
 
-/** {@link loadConfig} on text already read; `file` only names it in errors. */
-export function parseConfig(text: string, file: string): Config {
-  const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
-  if (doc.errors.length > 0) {
-    throw new ConfigError(
-      file,
-      doc.errors.map((error) => ({
-        path: '(root)',
-        message: `YAML syntax: ${error.message.split('\n')[0] ?? error.code}`,
-        line: lines.linePos(error.pos[0]).line,
-      })),
-    );
-  }
-  const lineOf = (path: readonly PropertyKey[]) => lineIn(doc, lines, path);
-  let data: unknown;
-  try {
-    // yaml refuses aliases that expand past its limit (a "billion laughs" file) by throwing.
-    data = doc.toJS() ?? {};
-  } catch (error) {
-    throw new ConfigError(file, [{ path: '(root)', message: `YAML: ${(error as Error).message}` }]);
-  }
-  const parsed = targetsFile.safeParse(data);
-  if (!parsed.success) {
-    const { issues } = parsed.error;
-    // Only the issues listed are located: finding a line walks the document.
-    const listed = issues.slice(0, MAX_LISTED_ISSUES).map((zodIssue) => {
-      const { path, message } = toIssue(zodIssue);
-      return located(path, message, lineOf);
-    });
-    throw new ConfigError(file, listed, issues.length);
-  }
-  const config: Config = { ...parsed.data, file, lineOf };
-  const states = unknownStates(config);
-  if (states.length > 0) throw new ConfigError(file, states);
-  return config;
-}
-
 /** An issue at `path`, with its line when the file has one for it. */
 export function located(
   path: readonly PropertyKey[],
@@ -129,22 +79,4 @@ export function located(
 ): ConfigIssue {
   const line = lineOf(path);
   return { path: formatPath(path), message, ...(line === undefined ? {} : { line }) };
-}
-
-function toIssue(issue: z.core.$ZodIssue): { path: PropertyKey[]; message: string } {
-  // Name the offending key rather than its parent object, so the line points at it too.
-  if (issue.code === 'unrecognized_keys') {
-    const message = issue.keys.length > 1 ? `unknown keys ${issue.keys.join(', ')}` : 'unknown key';
-    return { path: [...issue.path, issue.keys[0] ?? ''], message };
-  }
-  return { path: issue.path, message: issue.message };
-}
-
-function lineIn(doc: Document, lines: LineCounter, path: readonly PropertyKey[]): number | undefined {
-  // A missing key has no node of its own: walk up to the nearest ancestor that exists.
-  for (let depth = path.length; depth >= 0; depth--) {
-    const node = doc.getIn(path.slice(0, depth) as unknown[], true);
-    if (isNode(node) && node.range) return lines.linePos(node.range[0]).line;
-  }
-  return undefined;
 }

@@ -13,7 +13,8 @@ export interface Resolved {
 /**
  * Fills in from the environment what these targets and the file's routes need: each kind's own
  * values (`${VAR}` in headers, the default project) and every route's webhook URL. All problems
- * are reported at once, each with its line: a poll cannot run without them.
+ * are reported at once, each with its line: a poll cannot run without them. The targets' kinds
+ * must be loaded (checks/registry.ts `loadKinds`).
  */
 export function resolveAll(config: Config, targets: readonly Target[], env: NodeJS.ProcessEnv): Resolved {
   const issues: ConfigIssue[] = [];

@@ -1,6 +1,8 @@
 import { Cron } from 'croner';
 import { z } from 'zod';
-import { duration, durationIn, durationWithUnit, TIMEOUT_RANGE } from './duration.ts';
+import { duration, durationIn, durationWithUnit } from './duration-schema.ts';
+import { TIMEOUT_RANGE } from './duration.ts';
+import { DEFAULT_ROUTE } from './default-route.ts';
 
 const DEFAULT_CONCURRENCY = 64;
 const DEFAULT_POD_RULES = { outofservice: [false], database: [true], memorystore: [true] };
@@ -76,9 +78,6 @@ const threshold = z.union([z.number(), z.string()]).transform((value, ctx): Thre
   }
   return { count: value };
 });
-
-/** The route of SLACK_WEBHOOK_URL, which every target uses unless it names another. */
-export const DEFAULT_ROUTE = 'default';
 
 /**
  * Keys a target inherits from `defaults:` when it does not set them. Declared once: `defaults:`

@@ -1,5 +1,5 @@
 import type { PollOptions } from '../app/poll.ts';
-import { duration } from '../config/duration.ts';
+import { duration } from '../config/duration-schema.ts';
 
 /** A query parameter the poll does not accept; the handler answers 400 with this message. */
 export class QueryError extends Error {

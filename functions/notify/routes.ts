@@ -1,4 +1,4 @@
-import { DEFAULT_ROUTE } from '../config/schema.ts';
+import { DEFAULT_ROUTE } from '../config/default-route.ts';
 import type { Notifier } from './notifier.ts';
 
 /**

@@ -7,7 +7,8 @@
  */
 import { http, type HttpFunction } from '@google-cloud/functions-framework';
 import { poll } from '../app/poll.ts';
-import { durationIn, formatDuration, PERIOD_RANGE } from '../config/duration.ts';
+import { durationIn } from '../config/duration-schema.ts';
+import { formatDuration, PERIOD_RANGE } from '../config/duration.ts';
 import { createPingHandler, refusedAsMalformed } from '../http/ping-handler.ts';
 import { createPollHandler } from '../http/poll-handler.ts';
 import { createDependencies } from './create-dependencies.ts';

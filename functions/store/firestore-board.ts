@@ -48,9 +48,11 @@ function shardOf(name: string, shards: number): number {
 }
 
 /** How many shards a board of these entries wants. */
-function shardsFor(entries: ReadonlyMap<string, object>): number {
+function shardsFor(entries: ReadonlyMap<string, unknown>): number {
   let bytes = 0;
-  for (const [name, entry] of entries) bytes += name.length + JSON.stringify(entry).length;
+  for (const [name, entry] of entries) {
+    bytes += name.length + (typeof entry === 'string' ? entry.length : JSON.stringify(entry).length);
+  }
   return Math.max(1, Math.ceil(entries.size / TARGETS_PER_SHARD), Math.ceil(bytes / BYTES_PER_SHARD));
 }
 
@@ -60,7 +62,7 @@ function reshards(current: number, wanted: number): boolean {
 }
 
 /** The board of entries `E` (the store's stored status: its shape is the store's business). */
-export class FirestoreBoard<E extends object> {
+export class FirestoreBoard<E> {
   private readonly status: CollectionReference;
   /** Document reads, for the operations a poll reports. */
   private readonly count: (reads: number) => void;

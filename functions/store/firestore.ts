@@ -5,7 +5,8 @@ import {
   type DocumentReference,
   type Firestore,
 } from '@google-cloud/firestore';
-import { DEFAULT_ROUTE, type Kind } from '../config/schema.ts';
+import { DEFAULT_ROUTE } from '../config/default-route.ts';
+import type { Kind } from '../config/schema.ts';
 import type { Notice, Notification } from '../model/notification.ts';
 import type { Ping, PushRecord } from '../model/ping.ts';
 import type { Streak, TargetStatus } from '../model/target-status.ts';
@@ -46,7 +47,25 @@ const BOARD_DETAIL_CHARS = 300;
  */
 const LEGACY_UNCONFIRMED = '(unconfirmed)';
 
-interface StoredStatus {
+/**
+ * A board entry as written: one JSON string per target, times in epoch milliseconds. One value
+ * rather than a map of ten: a commit of ten thousand entries as maps took the client ~56 MB more
+ * (a first poll's peak), and a steady poll decodes one value per target instead of ten.
+ */
+interface BoardEntry {
+  kind: Kind;
+  state: string | null;
+  healthy: boolean;
+  since: number;
+  detail: string;
+  unhealthySince: number | null;
+  streak: (Omit<Streak, 'since'> & { since: number }) | null;
+  remindedAt?: number;
+  heldBack?: true;
+}
+
+/** A board entry as 0.2 wrote it: a map with timestamps. Read, never written. */
+interface MapEntry {
   kind: Kind;
   state: string | null;
   healthy: boolean;
@@ -84,8 +103,8 @@ interface StoredOutbox {
 /**
  * Firestore layout (collection names get `prefix` in front, so pollers can share a database):
  *
- * - `status/targets`, `status/targets-1`, …: the board, every target's current state in maps keyed
- *   by target name, one document per ~500 targets (store/firestore-board.ts). A steady poll reads
+ * - `status/targets`, `status/targets-1`, …: the board, every target's current state (a JSON
+ *   string, {@link BoardEntry}) in maps keyed by target name, one document per ~500 targets (store/firestore-board.ts). A steady poll reads
  *   these and writes nothing; a change writes the entries it touches.
  * - `transitions/{id}`: every change ever recorded (from, to, at, detail, notifiedAt).
  * - `outbox/{id}`: a message not yet delivered (one per route per poll, listing its
@@ -101,7 +120,7 @@ interface StoredOutbox {
 export class FirestoreStateStore implements StateStore {
   private readonly db: Firestore;
   private readonly prefix: string;
-  private readonly board: FirestoreBoard<StoredStatus>;
+  private readonly board: FirestoreBoard<string | MapEntry>;
   /** Documents read and written since the store was made (what Firestore bills). */
   readonly operations: OperationCount;
 
@@ -109,7 +128,7 @@ export class FirestoreStateStore implements StateStore {
     this.db = db;
     this.prefix = prefix;
     this.operations = operations;
-    this.board = new FirestoreBoard<StoredStatus>(this.db.collection(`${prefix}status`), (reads) => {
+    this.board = new FirestoreBoard<string | MapEntry>(this.db.collection(`${prefix}status`), (reads) => {
       this.operations.reads += reads;
     });
   }
@@ -149,8 +168,8 @@ export class FirestoreStateStore implements StateStore {
       const forgotten = forgottenTargets(board.entries.keys(), planned);
       if (!writesAnything(planned, forgotten)) return planned;
 
-      const set = new Map<string, StoredStatus>();
-      for (const [name, status] of planned.statuses) set.set(name, toStored(status));
+      const set = new Map<string, string>();
+      for (const [name, status] of planned.statuses) set.set(name, toEntry(status));
       let writes = this.board.write(tx, board, set, forgotten);
       const inline = planned.transitions.length <= HISTORY_IN_TRANSACTION;
       const ids = planned.transitions.map((transition) => {
@@ -383,41 +402,50 @@ function fromStoredNotification(data: StoredOutbox): Notification {
   };
 }
 
-function toStored({ remindedAt, ...status }: TargetStatus): StoredStatus {
-  return {
+function toEntry({ since, unhealthySince, streak, remindedAt, detail, ...status }: TargetStatus): string {
+  const entry: BoardEntry = {
     ...status,
-    ...(remindedAt ? { remindedAt: Timestamp.fromDate(remindedAt) } : {}),
-    detail: status.detail.slice(0, BOARD_DETAIL_CHARS),
-    since: Timestamp.fromDate(status.since),
-    unhealthySince: status.unhealthySince ? Timestamp.fromDate(status.unhealthySince) : null,
-    streak: status.streak
-      ? {
-          ...status.streak,
-          detail: status.streak.detail.slice(0, BOARD_DETAIL_CHARS),
-          since: Timestamp.fromDate(status.streak.since),
-        }
+    since: since.getTime(),
+    detail: detail.slice(0, BOARD_DETAIL_CHARS),
+    unhealthySince: unhealthySince?.getTime() ?? null,
+    streak: streak
+      ? { ...streak, detail: streak.detail.slice(0, BOARD_DETAIL_CHARS), since: streak.since.getTime() }
       : null,
+    ...(remindedAt ? { remindedAt: remindedAt.getTime() } : {}),
+  };
+  return JSON.stringify(entry);
+}
+
+function fromEntry(stored: string | MapEntry): TargetStatus {
+  if (typeof stored === 'string') {
+    const { since, unhealthySince, streak, remindedAt, ...entry } = JSON.parse(stored) as BoardEntry;
+    return {
+      ...entry,
+      since: new Date(since),
+      unhealthySince: unhealthySince === null ? null : new Date(unhealthySince),
+      streak: streak ? { ...streak, since: new Date(streak.since) } : null,
+      ...(remindedAt ? { remindedAt: new Date(remindedAt) } : {}),
+    };
+  }
+  const { remindedAt, ...s } = stored;
+  return {
+    ...s,
+    state: s.state === LEGACY_UNCONFIRMED ? null : s.state,
+    since: s.since.toDate(),
+    unhealthySince: s.unhealthySince?.toDate() ?? null,
+    streak: s.streak ? { ...s.streak, since: s.streak.since.toDate() } : null,
+    ...(remindedAt ? { remindedAt: remindedAt.toDate() } : {}),
   };
 }
 
 function pick(
-  stored: ReadonlyMap<string, StoredStatus>,
+  stored: ReadonlyMap<string, string | MapEntry>,
   names: readonly string[],
 ): Map<string, TargetStatus> {
   const found = new Map<string, TargetStatus>();
   for (const name of selectedNames(stored.keys(), names)) {
     const entry = stored.get(name);
-    if (entry) {
-      const { remindedAt, ...s } = entry;
-      found.set(name, {
-        ...s,
-        state: s.state === LEGACY_UNCONFIRMED ? null : s.state,
-        since: s.since.toDate(),
-        unhealthySince: s.unhealthySince?.toDate() ?? null,
-        streak: s.streak ? { ...s.streak, since: s.streak.since.toDate() } : null,
-        ...(remindedAt ? { remindedAt: remindedAt.toDate() } : {}),
-      });
-    }
+    if (entry) found.set(name, fromEntry(entry));
   }
   return found;
 }

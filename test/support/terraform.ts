@@ -49,7 +49,8 @@ export function block(parent: Block, name: string): Block {
 /**
  * The environment a function of the module is deployed with, by name: its plain variables as
  * declared (`${var.x}` replaced by the variable's default, or by `values[x]`) and the names of its
- * secret variables, read from the locals its `service_config` points at.
+ * secret variables, read from the locals its `service_config` points at (for a `merge(local.x,
+ * { NODE_OPTIONS = … })`, the local's: V8's flags are not what a test starts the function with).
  */
 export function declaredEnvironment(
   module: Module,
@@ -60,7 +61,9 @@ export function declaredEnvironment(
   const localName = (expression: unknown) => /^\$\{local\.(\w+)\}$/.exec(String(expression))?.[1];
   const local = (name: string | undefined) =>
     module.locals.find((l) => name !== undefined && name in l)?.[name ?? ''];
-  const plainLocal = localName(service['environment_variables']);
+  const plainLocal =
+    localName(service['environment_variables']) ??
+    /^\$\{merge\(local\.(\w+), \{ NODE_OPTIONS = [^}]*\}\)\}$/.exec(String(service['environment_variables']))?.[1];
   if (!plainLocal)
     throw new Error(
       `${functionName}: environment_variables is not one local: ${String(service['environment_variables'])}`,

@@ -2,7 +2,7 @@ import type { ServerResponse } from 'node:http';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 
 import { clusterHeartbeat } from '../../functions/checks/cluster-heartbeat.ts';
-import { parseConfig } from '../../functions/config/load.ts';
+import { parseConfig } from '../../functions/config/parse.ts';
 import { resolveAll } from '../../functions/config/resolve.ts';
 import type { TargetOf } from '../../functions/config/schema.ts';
 import { googleApis } from '../../functions/runtime/google-apis.ts';

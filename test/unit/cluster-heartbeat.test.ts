@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { clusterHeartbeat, MAX_BODY_BYTES } from '../../functions/checks/cluster-heartbeat.ts';
 import { ConfigError } from '../../functions/config/errors.ts';
-import { parseConfig } from '../../functions/config/load.ts';
+import { parseConfig } from '../../functions/config/parse.ts';
 import { resolveAll } from '../../functions/config/resolve.ts';
 import type { TargetOf } from '../../functions/config/schema.ts';
 import { googleApis } from '../../functions/runtime/google-apis.ts';

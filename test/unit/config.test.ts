@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../functions/config/errors.ts';
-import { loadConfig, MAX_FILE_BYTES, parseConfig } from '../../functions/config/load.ts';
+import { loadConfig, MAX_FILE_BYTES } from '../../functions/config/load.ts';
+import { parseConfig } from '../../functions/config/parse.ts';
 import { resolveAll, resolveOnly } from '../../functions/config/resolve.ts';
 import { kinds } from '../../functions/config/schema.ts';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseConfig } from '../../functions/config/load.ts';
+import { parseConfig } from '../../functions/config/parse.ts';
 import { maintenanceUntil } from '../../functions/alerting/maintenance.ts';
 
 function windowsOf(yaml: string) {

@@ -1,7 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import { observeAll } from '../../functions/checks/observe-all.ts';
-import { parseConfig } from '../../functions/config/load.ts';
+import { parseConfig } from '../../functions/config/parse.ts';
 import { googleApis } from '../../functions/runtime/google-apis.ts';
 import { MemoryStateStore } from '../../functions/store/memory.ts';
 import { healthyCluster } from '../support/cluster-server.ts';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { judgePush, nextDue } from '../../functions/checks/push.ts';
-import { parseConfig } from '../../functions/config/load.ts';
+import { parseConfig } from '../../functions/config/parse.ts';
 import type { TargetOf } from '../../functions/config/schema.ts';
 import type { Ping, PingKind, PushRecord } from '../../functions/model/ping.ts';
 import { summarizePings } from '../../functions/store/push-records.ts';

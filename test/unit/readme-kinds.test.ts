@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { kindOf } from '../../functions/checks/registry.ts';
-import { kinds, type Target } from '../../functions/config/schema.ts';
-import { parseConfig } from '../../functions/config/load.ts';
+import { kinds } from '../../functions/config/schema.ts';
+import { parseConfig } from '../../functions/config/parse.ts';
 
 /** The README's table of kinds is what users trust: it must say what the code does. */
 describe('the README’s table of kinds', () => {
@@ -18,7 +18,7 @@ describe('the README’s table of kinds', () => {
     );
     const healthy = targets[0]?.allowedStates.map((s) => `\`${s}\``).join(', ');
     expect(cells[3]).toBe(healthy);
-    const google = kindOf({ kind } as Target).google;
+    const google = kindOf({ kind }).google;
     expect(cells[4]).toBe(google ? `\`${google.service}\`: \`${google.viewerRole}\`` : '—');
   });
 });

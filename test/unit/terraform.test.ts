@@ -1,11 +1,13 @@
+import { readFile } from 'node:fs/promises';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { kindOf } from '../../functions/checks/registry.ts';
-import { kinds, type Target } from '../../functions/config/schema.ts';
+import { kindOf, loadKinds } from '../../functions/checks/registry.ts';
+import { kinds } from '../../functions/config/schema.ts';
 import { block, loadModule, resource, type Module } from '../support/terraform.ts';
 
 let tf: Module;
 beforeAll(async () => {
   tf = await loadModule('terraform');
+  await loadKinds();
 });
 
 const RUNTIME = 'serviceAccount:${google_service_account.runtime.email}';
@@ -67,7 +69,7 @@ describe('the Terraform module', () => {
     // (and its detail tells people to grant); Monitoring's for Datastream's maxFreshness.
     const named = Object.fromEntries(
       kinds.flatMap((kind) => {
-        const google = kindOf({ kind } as Target).google;
+        const google = kindOf({ kind }).google;
         return google ? [[google.service, google.viewerRole]] : [];
       }),
     );
@@ -125,10 +127,27 @@ describe('the Terraform module', () => {
     });
   });
 
+  it('sizes V8 to the instance: what the benchmark measured with at 512Mi', async () => {
+    const locals = Object.assign({}, ...tf.locals) as Record<string, unknown>;
+    const heap = locals['heap_mib'] as Record<string, number>;
+    expect(Object.keys(heap).sort()).toEqual(['1Gi', '256Mi', '2Gi', '512Mi']);
+    // Every memory the variable allows has its heap, half of it.
+    const allowed = /contains\((\[[^\]]*\]), var\.function_memory\)/.exec(tf.text)?.[1] ?? '[]';
+    expect((JSON.parse(allowed) as string[]).sort()).toEqual(Object.keys(heap).sort());
+    expect(heap['512Mi']).toBe(256);
+    expect(locals['node_options']).toBe(
+      '${{\n    for memory, heap in local.heap_mib : memory => "--max-old-space-size=${heap} --max-semi-space-size=8"\n  }}',
+    );
+    const bench = await readFile('scripts/bench.ts', 'utf8');
+    expect(bench).toContain("default: '--max-old-space-size=256 --max-semi-space-size=8'");
+    const ping = block(resource(tf, 'google_cloudfunctions2_function', 'ping'), 'service_config');
+    expect(ping['environment_variables']).toMatch(/NODE_OPTIONS = local\.node_options\["256Mi"\]/);
+  });
+
   it('passes the Slack webhook from Secret Manager, never as a plain variable or environment value', () => {
     const service = block(resource(tf, 'google_cloudfunctions2_function', 'poller'), 'service_config');
     expect(service['environment_variables']).toBe(
-      '${merge(var.environment_variables, local.function_environment)}',
+      '${merge(\n      var.environment_variables,\n      local.function_environment,\n      { NODE_OPTIONS = local.node_options[var.function_memory] },\n    )}',
     );
     const environment = tf.locals.find((l) => 'function_environment' in l)?.['function_environment'];
     expect(environment).toMatchObject({ STATE_STORE: 'firestore', TARGETS_FILE: 'config/targets.yaml' });
