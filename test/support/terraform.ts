@@ -63,7 +63,9 @@ export function declaredEnvironment(
     module.locals.find((l) => name !== undefined && name in l)?.[name ?? ''];
   const plainLocal =
     localName(service['environment_variables']) ??
-    /^\$\{merge\(local\.(\w+), \{ NODE_OPTIONS = [^}]*\}\)\}$/.exec(String(service['environment_variables']))?.[1];
+    /^\$\{merge\(local\.(\w+), \{ NODE_OPTIONS = [^}]*\}\)\}$/.exec(
+      String(service['environment_variables']),
+    )?.[1];
   if (!plainLocal)
     throw new Error(
       `${functionName}: environment_variables is not one local: ${String(service['environment_variables'])}`,
