@@ -9,16 +9,20 @@ import { spawn } from 'node:child_process';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { compileFile } from '../functions/config/compiled.ts';
 
 const runs = Number(process.argv[2] ?? 5);
 const KEY = 'k3y-0123456789abcdef';
 const dir = await mkdtemp(join(tmpdir(), 'cold-start-'));
-const targetsFile = join(dir, 'targets.yaml');
-await writeFile(
-  targetsFile,
+const TARGETS =
   'targets:\n  - { name: c, kind: cluster-heartbeat, url: "http://127.0.0.1:9/h", timeout: 1s }\n' +
-    '  - { name: backup, kind: push, every: 1d }\n',
-);
+  '  - { name: backup, kind: push, every: 1d }\n';
+// The build reads its file compiled, as `npm run package` ships it; `npm start` reads the YAML.
+const deployed = join(dir, 'deployed.yaml');
+const local = join(dir, 'local.yaml');
+await writeFile(deployed, TARGETS);
+await writeFile(local, TARGETS);
+await compileFile(deployed);
 
 async function firstAnswer(target: string, path: string, port: number): Promise<number> {
   const started = performance.now();
@@ -31,7 +35,7 @@ async function firstAnswer(target: string, path: string, port: number): Promise<
       STATE_STORE: 'memory',
       POLL_EVERY: 'off',
       PING_KEY: KEY,
-      TARGETS_FILE: targetsFile,
+      TARGETS_FILE: target === 'all' ? local : deployed,
     },
     stdio: 'ignore',
   });

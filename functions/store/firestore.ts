@@ -146,8 +146,15 @@ export class FirestoreStateStore implements StateStore {
   }
 
   async read(names: readonly string[]): Promise<Map<string, TargetStatus>> {
-    const board = await this.board.read((refs) => this.db.getAll(...refs), names);
-    return pick(board.entries, names);
+    // Shard 0 says how many shards there are, then those are read: one read-only transaction, so
+    // that a poll resharding the board in between cannot make a dry run misreport (it locks nothing).
+    return this.db.runTransaction(
+      async (tx) => {
+        const board = await this.board.read((refs) => tx.getAll(...refs), names);
+        return pick(board.entries, names);
+      },
+      { readOnly: true },
+    );
   }
 
   async record(

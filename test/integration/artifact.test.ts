@@ -2,6 +2,8 @@ import { execFileSync } from 'node:child_process';
 import { readdir, readFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { readCompiled, sourceHash } from '../../functions/config/compiled.ts';
+import { parseConfig } from '../../functions/config/parse.ts';
 
 const DIR = 'build/function';
 
@@ -37,6 +39,15 @@ describe('the deploy artifact (npm run package)', () => {
     expect(await readFile(join(DIR, 'config/targets.yaml'), 'utf8')).toBe(
       await readFile('config/targets.yaml', 'utf8'),
     );
+  });
+
+  it('ships the targets file compiled for its very text, so the function starts without parsing it', async () => {
+    const file = join(DIR, 'config/targets.yaml');
+    const text = await readFile(file, 'utf8');
+    const compiled = await readCompiled(file, sourceHash(text));
+    const { concurrency, routes, targets } = parseConfig(text, file);
+    expect(compiled).toStrictEqual({ concurrency, routes, targets });
+    expect(shipped).toContain('config/targets.yaml.compiled.json');
   });
 
   it('holds nothing from test/, no TypeScript sources and no source maps', () => {
