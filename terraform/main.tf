@@ -170,7 +170,8 @@ resource "google_cloudfunctions2_function" "poller" {
     environment_variables = merge(
       var.environment_variables,
       local.function_environment,
-      { NODE_OPTIONS = local.node_options[var.function_memory] },
+      # V8's sizing first, then the operator's own flags, which Node lets win.
+      { NODE_OPTIONS = trimspace("${local.node_options[var.function_memory]} ${lookup(var.environment_variables, "NODE_OPTIONS", "")}") },
     )
 
     dynamic "secret_environment_variables" {

@@ -85,6 +85,9 @@ resource "google_cloudfunctions2_function" "ping" {
   }
 
   depends_on = [
+    # The poller first: a new version may store states in a form an older poller cannot read,
+    # while an older ping meeting the new form only defers its alert to the next poll.
+    google_cloudfunctions2_function.poller,
     google_project_service.required,
     google_firestore_database.poller,
     google_project_iam_member.build,

@@ -135,11 +135,16 @@ variable "secret_environment_variables" {
   type        = map(string)
   description = "More environment variables of the poll function read from Secret Manager (latest version), as NAME = secret id; for tokens used as $${NAME} in target headers. The ping function does not get them (route webhooks go in route_webhook_secret_ids)."
   default     = {}
+
+  validation {
+    condition     = !contains(keys(var.secret_environment_variables), "NODE_OPTIONS")
+    error_message = "NODE_OPTIONS is no secret and the module sets it (V8's heap for the instance): put your own flags in environment_variables, where they are added after the module's."
+  }
 }
 
 variable "environment_variables" {
   type        = map(string)
-  description = "More plain environment variables for the function (never secrets: they are stored in Terraform state)."
+  description = "More plain environment variables for the poll function (never secrets: they are stored in Terraform state). A NODE_OPTIONS here is added after the module's own V8 flags."
   default     = {}
 }
 

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
+import { readTargetsText } from './read-targets.ts';
 import type { TargetsFile } from './schema.ts';
 
 /**
@@ -33,7 +34,7 @@ export function sourceHash(text: string): string {
  * deployment in which `file` will be at the same path. Throws the file's ConfigError.
  */
 export async function compileFile(file: string, into = compiledPath(file)): Promise<void> {
-  const text = await readFile(file, 'utf8');
+  const text = await readTargetsText(file);
   const { parseConfig } = await import('./parse.ts');
   const { concurrency, routes, targets } = parseConfig(text, file);
   const compiled: CompiledConfig = {

@@ -1,7 +1,7 @@
-import { open } from 'node:fs/promises';
 import { readCompiled, sourceHash } from './compiled.ts';
-import { ConfigError, formatPath, type ConfigIssue } from './errors.ts';
+import { formatPath, type ConfigIssue } from './errors.ts';
 import { lazyLines } from './lines.ts';
+import { readTargetsText } from './read-targets.ts';
 import type { TargetsFile } from './schema.ts';
 
 /**
@@ -15,26 +15,18 @@ export interface Config extends TargetsFile {
   readonly lineOf: (path: readonly PropertyKey[]) => number | undefined;
 }
 
-/**
- * The largest targets file read: about 18,000 targets written one key a line, 20,000 one target a
- * line (10,000 heartbeats with their URLs take 1 MB). Parsing 2 MiB with line numbers takes about
- * 1.4 s and 300 MB at peak on a 2-core machine, so a larger file is refused before it is parsed:
- * a runaway or hostile file cannot take a 512 MiB instance.
- */
-export const MAX_FILE_BYTES = 2 * 1024 * 1024;
-
 /** The last file read, by path: its text's hash and what it made. */
 const parsed = new Map<string, { hash: string; config: Config }>();
 
 /**
- * Reads and validates the targets file; every problem becomes one {@link ConfigError}. The file
+ * Reads and validates the targets file; every problem becomes one ConfigError (errors.ts). The file
  * is read on every call (edits apply to the next poll), but parsed again only when its text
  * changed: parsing is most of a poll's CPU at ten thousand targets, and its peak memory. Its
  * compiled form (compiled.ts, made by `npm run package`) stands in for parsing when it was made
  * from this very text, unless `compiled: false` (`validate` always parses).
  */
 export async function loadConfig(file: string, options: { compiled?: boolean } = {}): Promise<Config> {
-  const text = await readCapped(file);
+  const text = await readTargetsText(file);
   const hash = sourceHash(text);
   const known = parsed.get(file);
   if (known?.hash === hash && options.compiled !== false) return known.config;
@@ -45,30 +37,6 @@ export async function loadConfig(file: string, options: { compiled?: boolean } =
   const config: Config = { ...fresh, file, lineOf: lazyLines(text) };
   parsed.set(file, { hash, config });
   return config;
-}
-
-async function readCapped(file: string): Promise<string> {
-  const fail = (message: string) => new ConfigError(file, [{ path: '(root)', message }]);
-  let handle;
-  try {
-    handle = await open(file, 'r');
-  } catch (error) {
-    throw fail(`cannot read the file: ${(error as Error).message}`);
-  }
-  try {
-    const { size } = await handle.stat();
-    if (size > MAX_FILE_BYTES) {
-      throw fail(
-        `the file is ${size} bytes; at most ${MAX_FILE_BYTES} are read (${MAX_FILE_BYTES / 1024 / 1024} MiB)`,
-      );
-    }
-    return await handle.readFile('utf8');
-  } catch (error) {
-    if (error instanceof ConfigError) throw error;
-    throw fail(`cannot read the file: ${(error as Error).message}`);
-  } finally {
-    await handle.close();
-  }
 }
 
 /** An issue at `path`, with its line when the file has one for it. */

@@ -51,7 +51,9 @@ function shardOf(name: string, shards: number): number {
 function shardsFor(entries: ReadonlyMap<string, unknown>): number {
   let bytes = 0;
   for (const [name, entry] of entries) {
-    bytes += name.length + (typeof entry === 'string' ? entry.length : JSON.stringify(entry).length);
+    // Bytes, as Firestore counts them: a detail in Japanese takes three per character.
+    bytes +=
+      Buffer.byteLength(name) + Buffer.byteLength(typeof entry === 'string' ? entry : JSON.stringify(entry));
   }
   return Math.max(1, Math.ceil(entries.size / TARGETS_PER_SHARD), Math.ceil(bytes / BYTES_PER_SHARD));
 }

@@ -180,7 +180,7 @@ describe('the ping, started as Cloud Run starts it (functions-framework --target
         PING_KEY: KEY,
         TARGETS_FILE: targetsFile,
       },
-      '/',
+      null,
     );
     url = fn.url;
   }, 30_000);
@@ -189,19 +189,7 @@ describe('the ping, started as Cloud Run starts it (functions-framework --target
     fn.child.kill();
   });
 
-  it('records a ping', async () => {
-    const answer = await fetch(`${url}/${KEY}/nightly-backup`, { method: 'POST', body: 'done' });
-    expect([answer.status, await answer.text()]).toEqual([200, 'OK\n']);
-  });
-
-  it.each([
-    ['a wrong key', WRONG, 404],
-    ['the right key', KEY, 413],
-  ])('refuses a 30 MB POST with %s before its body has been sent', async (_, key, status) => {
-    const answer = await postWithoutEnd(`${url}/${key}/nightly-backup`, thirtyMegabytes, null);
-    expect(answer).toMatchObject({ status, connection: 'close' });
-  });
-
+  // The instance's very first request: what protects it is in place before any request arrives.
   it('answers a path that is not valid percent-encoding with a plain 404, and writes the key nowhere', async () => {
     const answer = await fetch(`${url}/${KEY}%/nightly-backup`);
     expect([answer.status, await answer.text()]).toEqual([404, 'not found\n']);
@@ -217,4 +205,33 @@ describe('the ping, started as Cloud Run starts it (functions-framework --target
       stderr: false,
     });
   });
+
+  it('records a ping', async () => {
+    const answer = await fetch(`${url}/${KEY}/nightly-backup`, { method: 'POST', body: 'done' });
+    expect([answer.status, await answer.text()]).toEqual([200, 'OK\n']);
+  });
+
+  it.each([
+    ['a wrong key', WRONG, 404],
+    ['the right key', KEY, 413],
+  ])('refuses a 30 MB POST with %s before its body has been sent', async (_, key, status) => {
+    const answer = await postWithoutEnd(`${url}/${key}/nightly-backup`, thirtyMegabytes, null);
+    expect(answer).toMatchObject({ status, connection: 'close' });
+  });
+});
+
+describe('a fresh ping instance, whose first request is a 30 MB POST with a wrong key', () => {
+  it('refuses it before its body has been sent, as it does later', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'ping-first-'));
+    const targetsFile = join(dir, 'targets.yaml');
+    await writeFile(targetsFile, 'targets:\n  - { name: nightly-backup, kind: push, every: 1d }\n');
+    const env = { NODE_ENV: 'production', STATE_STORE: 'memory', PING_KEY: KEY, TARGETS_FILE: targetsFile };
+    const fn = await startFunction('ping', env, null);
+    try {
+      const answer = await postWithoutEnd(`${fn.url}/${WRONG}/nightly-backup`, thirtyMegabytes, null);
+      expect(answer).toMatchObject({ status: 404, connection: 'close' });
+    } finally {
+      fn.child.kill();
+    }
+  }, 30_000);
 });

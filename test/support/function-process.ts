@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
+import { connect, createServer } from 'node:net';
 import { join } from 'node:path';
 
 /** A free TCP port on the loopback interface. */
@@ -28,13 +28,14 @@ export interface FunctionProcess {
 /**
  * What Cloud Run runs: the functions-framework command with `--target`, loading the entry point
  * (functions/index.ts: Node runs the TypeScript as the build would run its JavaScript). Resolves
- * once it answers `readyPath` (which must change nothing: a dry run, say); `env` is its whole
+ * once it answers `readyPath` (which must change nothing: a dry run, say), or, when null, once it
+ * accepts a connection (its first request is then the test's own); `env` is its whole
  * environment besides PATH and PORT.
  */
 export async function startFunction(
   target: 'poll' | 'ping' | 'all',
   env: Record<string, string>,
-  readyPath: string,
+  readyPath: string | null,
 ): Promise<FunctionProcess> {
   // `all` is the local all-in-one of `npm start`; the others are the Cloud Run entry points.
   const source = target === 'all' ? 'functions/runtime/all-in-one.ts' : 'functions/index.ts';
@@ -52,7 +53,8 @@ export async function startFunction(
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   for (const started = Date.now(); ;) {
     try {
-      await (await fetch(`${url}${readyPath}`)).text();
+      if (readyPath === null) await listening(port);
+      else await (await fetch(`${url}${readyPath}`)).text();
       break;
     } catch (error) {
       if (Date.now() - started > 20_000)
@@ -61,4 +63,15 @@ export async function startFunction(
     }
   }
   return { child, url, output: () => ({ stdout, stderr }) };
+}
+
+/** Resolves once something accepts a TCP connection on `port`, without sending a request. */
+function listening(port: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1', () => {
+      socket.destroy();
+      resolve();
+    });
+    socket.once('error', reject);
+  });
 }

@@ -147,7 +147,7 @@ describe('the Terraform module', () => {
   it('passes the Slack webhook from Secret Manager, never as a plain variable or environment value', () => {
     const service = block(resource(tf, 'google_cloudfunctions2_function', 'poller'), 'service_config');
     expect(service['environment_variables']).toBe(
-      '${merge(\n      var.environment_variables,\n      local.function_environment,\n      { NODE_OPTIONS = local.node_options[var.function_memory] },\n    )}',
+      '${merge(\n      var.environment_variables,\n      local.function_environment,\n      # V8\'s sizing first, then the operator\'s own flags, which Node lets win.\n      { NODE_OPTIONS = trimspace("${local.node_options[var.function_memory]} ${lookup(var.environment_variables, "NODE_OPTIONS", "")}") },\n    )}',
     );
     const environment = tf.locals.find((l) => 'function_environment' in l)?.['function_environment'];
     expect(environment).toMatchObject({ STATE_STORE: 'firestore', TARGETS_FILE: 'config/targets.yaml' });
