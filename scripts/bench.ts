@@ -1,6 +1,7 @@
 /**
  * The scale benchmark. The function from its build, started as Cloud Run starts it
- * (functions-framework, with the NODE_OPTIONS Terraform gives a 512 MiB instance), polls N heartbeat targets,
+ * (functions-framework, with the NODE_OPTIONS and MALLOC_ARENA_MAX Terraform gives a 512 MiB
+ * instance), polls N heartbeat targets,
  * half of them degraded, each answering in 50 ms, with its states in the Firestore emulator.
  * Prints cold starts next to a bare functions-framework hello, the first and the steady poll
  * times, the function's peak RSS, the Firestore reads and writes of a steady poll and of a
@@ -149,6 +150,8 @@ const fn = await start(
   ['--target=poll', '--signature-type=http'],
   {
     NODE_OPTIONS,
+    // As Terraform sets it (terraform/main.tf, function_environment).
+    MALLOC_ARENA_MAX: '2',
     STATE_STORE: 'firestore',
     FIRESTORE_EMULATOR_HOST: emulator.host,
     GOOGLE_CLOUD_PROJECT: project,
@@ -212,7 +215,7 @@ const ideal = (N * LATENCY) / 64;
 const steadyMs = Math.max(...steady.map((p) => p.ms));
 const readsBound = Math.ceil(N / 500) + 3;
 say(
-  `\n${N} heartbeat targets, half degraded, ${LATENCY} ms each, concurrency 64, NODE_OPTIONS ${NODE_OPTIONS}, targets file ${compiled ? 'compiled (as deployed)' : 'YAML'}`,
+  `\n${N} heartbeat targets, half degraded, ${LATENCY} ms each, concurrency 64, NODE_OPTIONS ${NODE_OPTIONS} and MALLOC_ARENA_MAX=2, targets file ${compiled ? 'compiled (as deployed)' : 'YAML'}`,
 );
 say(
   `  cold start      bare hello ${bare} ms · poll ${pollCold} ms (${(pollCold / bare).toFixed(2)}×) · ping ${pingCold} ms (${(pingCold / bare).toFixed(2)}×)`,

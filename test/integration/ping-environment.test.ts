@@ -63,6 +63,7 @@ targets:
       'FIRESTORE_COLLECTION_PREFIX',
       'FIRESTORE_DATABASE',
       'GOOGLE_CLOUD_PROJECT',
+      'MALLOC_ARENA_MAX',
       'STATE_STORE',
       'TARGETS_FILE',
     ]);

@@ -1,6 +1,8 @@
 import type { ServerResponse } from 'node:http';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { afterEach, describe, expect, it } from 'vitest';
-import { observeAll } from '../../functions/checks/observe-all.ts';
+import { observeAll, withinTimeout } from '../../functions/checks/observe-all.ts';
 import { parseConfig } from '../../functions/config/parse.ts';
 import { googleApis } from '../../functions/runtime/google-apis.ts';
 import { MemoryStateStore } from '../../functions/store/memory.ts';
@@ -61,5 +63,26 @@ describe('observing many targets', () => {
       ['hang0', 'UNREACHABLE'],
       ...Array.from({ length: 5 }, (_, i) => [`t${i + 1}`, 'HEALTHY']),
     ]);
+  });
+});
+
+describe('a check under its timeout', () => {
+  it('lets go of its signal, and all a request hangs on it, as soon as it has answered', async () => {
+    // A timer left to wait out the timeout (AbortSignal.timeout) held the signal, and through its
+    // listeners the request, for the whole timeout: at ten thousand targets, most of a poll.
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    let signal: WeakRef<AbortSignal> | undefined;
+    const [target] = targets('http://127.0.0.1:9', 1, '60s');
+    const observed = await withinTimeout(target as never, context, (checkContext) => {
+      signal = new WeakRef(checkContext.signal);
+      return Promise.resolve({ state: 'HEALTHY', detail: '' });
+    });
+    expect(observed.observation.state).toBe('HEALTHY');
+    for (let i = 0; i < 3 && signal?.deref(); i++) {
+      await new Promise((resolve) => setImmediate(resolve));
+      gc();
+    }
+    expect(signal?.deref()).toBeUndefined();
   });
 });

@@ -140,6 +140,9 @@ describe('the Terraform module', () => {
     );
     const bench = await readFile('scripts/bench.ts', 'utf8');
     expect(bench).toContain("default: '--max-old-space-size=256 --max-semi-space-size=8'");
+    // And glibc's arenas, for both functions.
+    expect(locals['function_environment']).toMatchObject({ MALLOC_ARENA_MAX: '2' });
+    expect(bench).toContain("MALLOC_ARENA_MAX: '2',");
     const ping = block(resource(tf, 'google_cloudfunctions2_function', 'ping'), 'service_config');
     expect(ping['environment_variables']).toMatch(/NODE_OPTIONS = local\.node_options\["256Mi"\]/);
   });
