@@ -106,7 +106,7 @@ export async function runCycle(
     planned = plan(stored);
     return planned.changes;
   });
-  const notifierFor = routeNotifiers(resolved.routes, deps.notifier, deps.webhook);
+  const notifierFor = routeNotifiers(resolved.routes, deps.notifier, deps.webhook, deps.app);
   const delivery = await deliverOutbox(
     { store, notifierFor, clock: deps.clock, log: deps.log },
     { ...options.delivery, ...(deps.stopping ? { stopping: deps.stopping } : {}) },

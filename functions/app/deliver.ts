@@ -116,7 +116,11 @@ export async function deliverOutbox(
       continue;
     }
     try {
-      await notifier.send(entry.notification, deadline);
+      await notifier.send(entry.notification, deadline, {
+        id: entry.id,
+        createdAt: entry.createdAt,
+        mayHaveBeenSent: entry.attempts > 0 || entry.leased,
+      });
     } catch (error) {
       // An error of our own (a message that cannot be rendered) is kept like a refusal: the
       // message is not lost, the others go on, and the log says why.
@@ -139,7 +143,8 @@ export async function deliverOutbox(
       continue;
     }
     // The destination has it now; if this write fails the lease expires and a later poll sends it
-    // again, the one duplicate an incoming webhook (which has no idempotency key) cannot rule out.
+    // again: the one duplicate an incoming webhook (which has no idempotency key) cannot rule out,
+    // and the Slack app can (it finds the message by its metadata first).
     await store.markSent(entry, clock());
     result.sent++;
   }

@@ -16,6 +16,8 @@ export interface Dependencies {
   notifier: Notifier;
   /** Makes the notifier of a named route from its webhook URL. */
   webhook: (url: string) => Notifier;
+  /** Makes the Slack app's notifier for a channel; absent without SLACK_BOT_TOKEN. */
+  app?: (channel: string) => Notifier;
   google: GoogleApis;
   log: Logger;
   clock: () => Date;

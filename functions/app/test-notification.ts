@@ -31,7 +31,7 @@ export async function sendTestNotification(deps: Dependencies, route: string): P
   // Only the routes are needed, but an unset route variable should say so as a poll would.
   const { routes } = resolveAll(config, [], deps.env);
   // Defined: the route was checked above, and resolveAll has a URL for every named one.
-  const notifier = routeNotifiers(routes, deps.notifier, deps.webhook)(route);
+  const notifier = routeNotifiers(routes, deps.notifier, deps.webhook, deps.app)(route);
   if (!notifier) throw new UnknownRouteError(`route "${route}" has no notifier`);
   if (notifier.destination === 'log') {
     // Logging is a fine fallback for alerts, but a test that nothing reached must not pass.

@@ -6,9 +6,12 @@ import type { Target } from './schema.ts';
 /** Targets and routes with their values from the environment; secrets, never logged. */
 export interface Resolved {
   targets: Target[];
-  /** Named route → webhook URL. (The default route is SLACK_WEBHOOK_URL, read with the settings.) */
-  routes: Record<string, string>;
+  /** Named route → where it goes. (The default route is read with the settings.) */
+  routes: Record<string, RouteTarget>;
 }
+
+/** A route's destination: an incoming webhook's URL (a secret), or a channel the Slack app posts to. */
+export type RouteTarget = { webhook: string } | { channel: string };
 
 /**
  * Fills in from the environment what these targets and the file's routes need: each kind's own
@@ -36,10 +39,26 @@ export function resolveOnly(config: Config, targets: readonly Target[], env: Nod
   return { targets: resolved, routes: routeUrls(config, env, []) };
 }
 
-/** The webhook URL of every route whose variable holds one; the others become `issues`. */
-function routeUrls(config: Config, env: NodeJS.ProcessEnv, issues: ConfigIssue[]): Record<string, string> {
-  const routes: Record<string, string> = {};
-  for (const [route, variable] of Object.entries(config.routes)) {
+/**
+ * Every route that can be delivered here: a webhook whose variable holds its URL, a channel when
+ * SLACK_BOT_TOKEN is set. The others become `issues`.
+ */
+function routeUrls(
+  config: Config,
+  env: NodeJS.ProcessEnv,
+  issues: ConfigIssue[],
+): Record<string, RouteTarget> {
+  const routes: Record<string, RouteTarget> = {};
+  for (const [route, destination] of Object.entries(config.routes)) {
+    if (typeof destination !== 'string') {
+      if (env['SLACK_BOT_TOKEN']?.trim()) routes[route] = destination;
+      else {
+        const problem = `channel ${destination.channel} is posted by the Slack app, but SLACK_BOT_TOKEN is not set`;
+        issues.push(located(['routes', route], problem, config.lineOf));
+      }
+      continue;
+    }
+    const variable = destination;
     const url = env[variable];
     // Said without the value: it is a secret, even when mistyped.
     const problem = !url
@@ -48,7 +67,7 @@ function routeUrls(config: Config, env: NodeJS.ProcessEnv, issues: ConfigIssue[]
         ? `environment variable ${variable} does not hold an http(s) URL`
         : undefined;
     if (problem) issues.push(located(['routes', route], problem, config.lineOf));
-    else if (url) routes[route] = url;
+    else if (url) routes[route] = { webhook: url };
   }
   return routes;
 }

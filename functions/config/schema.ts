@@ -406,10 +406,25 @@ export const targetsFile = z
     routes: z
       .record(
         z.string().regex(/^[a-z][a-z0-9_-]*$/, 'route names are lowercase letters, digits, - and _'),
-        z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'must name an environment variable, e.g. SLACK_WEBHOOK_DATA'),
+        z.union([
+          z
+            .string()
+            .regex(/^[A-Z_][A-Z0-9_]*$/, 'must name an environment variable, e.g. SLACK_WEBHOOK_DATA'),
+          z.strictObject({
+            channel: z
+              .string()
+              .regex(
+                /^[CG][A-Z0-9]{2,}$/,
+                'must be a channel id such as C0123DATA (the channel’s details show it)',
+              )
+              .describe('The channel the Slack app (SLACK_BOT_TOKEN) posts to: it must be invited there'),
+          }),
+        ]),
       )
       .default({})
-      .describe('Named Slack webhooks: route name → the environment variable holding its URL'),
+      .describe(
+        'Named routes: an incoming webhook (the environment variable holding its URL), or { channel: C… } posted by the Slack app',
+      ),
     targets: z
       .array(target, {
         error: (issue) =>
@@ -471,7 +486,7 @@ export const targetsFile = z
   })
   .transform((file) => ({
     concurrency: file.concurrency,
-    /** Route name → the environment variable holding its webhook URL. */
+    /** Route name → the environment variable holding its webhook URL, or the app's channel. */
     routes: file.routes,
     targets: file.targets.map((spec) => inherit(spec, file.defaults, file.maintenance)),
   }));

@@ -18,6 +18,8 @@ export interface Settings {
   watchdogUrl: string | undefined;
   /** The secret path prefix of the `ping` function. */
   pingKey: string | undefined;
+  /** The Slack app: its bot token (a secret), the default route's channel, and `SLACK_API_URL`. */
+  slackApp: { token: string; channel: string | undefined; apiUrl: string | undefined } | undefined;
 }
 
 /** Misconfigured environment: the function cannot start. */
@@ -54,7 +56,25 @@ export function readSettings(env: NodeJS.ProcessEnv): Settings {
     collectionPrefix,
     watchdogUrl: secretUrl(value, 'WATCHDOG_URL'),
     pingKey: readPingKey(value('PING_KEY')),
+    slackApp: readSlackApp(value),
   };
+}
+
+function readSlackApp(value: (name: string) => string | undefined): Settings['slackApp'] {
+  const token = value('SLACK_BOT_TOKEN');
+  const channel = value('SLACK_CHANNEL');
+  const apiUrl = secretUrl(value, 'SLACK_API_URL');
+  if (token === undefined) {
+    if (channel !== undefined) throw new SettingsError('SLACK_CHANNEL is set but SLACK_BOT_TOKEN is not');
+    return undefined;
+  }
+  // Do not echo the value: it is a secret, even when mistyped.
+  if (!/^xox[a-z]-/.test(token))
+    throw new SettingsError('SLACK_BOT_TOKEN is set but is not a Slack token (xoxb-…)');
+  if (channel !== undefined && !/^[CG][A-Z0-9]{2,}$/.test(channel)) {
+    throw new SettingsError(`SLACK_CHANNEL=${channel} is not a channel id such as C0123DATA`);
+  }
+  return { token, channel, apiUrl };
 }
 
 function readPingKey(key: string | undefined): string | undefined {

@@ -223,6 +223,7 @@ export class FirestoreStateStore implements StateStore {
         notification: fromStoredNotification(data),
         createdAt: data.createdAt.toDate(),
         attempts: data.attempts,
+        leased: data.claimedUntil !== null,
         lastError: data.lastError,
       };
     });

@@ -29,7 +29,7 @@ export class MemoryStateStore implements StateStore {
   readonly operations: OperationCount = { reads: 0, writes: 0 };
   readonly statuses = new Map<string, TargetStatus>();
   readonly transitions: (Transition & { id: string; notifiedAt: Date | null })[] = [];
-  private readonly outbox = new Map<string, OutboxEntry & { claimedUntil: Date | null }>();
+  private readonly outbox = new Map<string, Omit<OutboxEntry, 'leased'> & { claimedUntil: Date | null }>();
   private readonly pings = new Map<string, MemoryPushRecord>();
   private readonly silenced = new Map<string, Date>();
 
@@ -69,6 +69,7 @@ export class MemoryStateStore implements StateStore {
       createdAt: entry.createdAt,
       attempts: entry.attempts,
       lastError: entry.lastError,
+      leased: entry.claimedUntil !== null,
     }));
     return Promise.resolve(entries.sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime()));
   }

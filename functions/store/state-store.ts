@@ -43,6 +43,8 @@ export interface OutboxEntry {
   createdAt: Date;
   attempts: number;
   lastError: string | null;
+  /** A lease on it was taken and never given back: its sender may have died mid-send. */
+  leased: boolean;
 }
 
 /**
