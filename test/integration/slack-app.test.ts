@@ -32,6 +32,7 @@ describe('the Slack app: one message per incident, its story in the thread', () 
   let webhook: SlackReceiver;
   let google: GoogleFake;
   let poller: Poller;
+  let env: Record<string, string>;
   let now: Date;
   const later = (ms: number) => {
     now = new Date(now.getTime() + ms);
@@ -46,18 +47,15 @@ describe('the Slack app: one message per incident, its story in the thread', () 
     slack.joined.add(CHANNEL);
     for (const id of ['orders', 'users', 'billing']) google.put(stream(id), { state: 'RUNNING' });
     now = new Date();
-    poller = await Poller.start(
-      {
-        GOOGLE_CLOUD_PROJECT: freshProject(),
-        DATASTREAM_API_URL: google.url,
-        SLACK_BOT_TOKEN: slack.token,
-        SLACK_CHANNEL: CHANNEL,
-        SLACK_API_URL: slack.url,
-        SLACK_WEBHOOK_OPS: webhook.url,
-      },
-      TARGETS,
-      { clock: () => now },
-    );
+    env = {
+      GOOGLE_CLOUD_PROJECT: freshProject(),
+      DATASTREAM_API_URL: google.url,
+      SLACK_BOT_TOKEN: slack.token,
+      SLACK_CHANNEL: CHANNEL,
+      SLACK_API_URL: slack.url,
+      SLACK_WEBHOOK_OPS: webhook.url,
+    };
+    poller = await Poller.start(env, TARGETS, { clock: () => now });
     await poller.poll();
   });
 
@@ -169,6 +167,27 @@ describe('the Slack app: one message per incident, its story in the thread', () 
     google.put(stream('orders'), { state: 'RUNNING' });
     await poller.poll();
     expect(text(slack.channelMessages(CHANNEL)[0] as PostedMessage)).toMatch(/\*Resolved\*/);
+  });
+
+  it('posts no second message when its sender died between Slack taking it and recording it', async () => {
+    slack.hangAfterCarryingOutNext('chat.postMessage');
+    google.put(stream('orders'), { state: 'FAILED' });
+    // This instance dies in the middle of its delivery: its poll never ends, its lease is left.
+    void poller.poll().catch(() => undefined);
+    for (let i = 0; i < 200 && slack.channelMessages(CHANNEL).length === 0; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    expect(slack.channelMessages(CHANNEL)).toHaveLength(1);
+    // Another instance, once the lease (60 s) has run out.
+    const successor = await Poller.start(env, TARGETS, { clock: () => new Date(now.getTime() + 120_000) });
+    try {
+      const { report } = await successor.poll();
+      expect(report.notifications).toEqual({ sent: 1, pending: 0 });
+      expect(slack.channelMessages(CHANNEL)).toHaveLength(1);
+      expect(slack.calls.filter((c) => c.method === 'chat.postMessage')).toHaveLength(1);
+    } finally {
+      await successor.close();
+    }
   });
 
   it('sends nothing while it cannot look for what it may have sent (a scope missing), and says so', async () => {
