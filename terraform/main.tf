@@ -53,6 +53,8 @@ locals {
     FIRESTORE_DATABASE          = var.firestore_database
     FIRESTORE_COLLECTION_PREFIX = var.collection_prefix
     TARGETS_FILE                = "config/targets.yaml"
+    # Not a secret: the channel the Slack app posts the default route to (empty: none).
+    SLACK_CHANNEL = var.slack_channel == null ? "" : var.slack_channel
     # glibc's malloc keeps an arena per thread (up to 8 per core), which fragments: two keep a
     # poll of 10,000 targets ~40 MB lower (npm run bench runs with it too).
     MALLOC_ARENA_MAX = "2"
@@ -72,6 +74,7 @@ locals {
     var.secret_environment_variables,
     var.route_webhook_secret_ids,
     var.slack_webhook_secret_id == null ? {} : { SLACK_WEBHOOK_URL = var.slack_webhook_secret_id },
+    var.slack_bot_token_secret_id == null ? {} : { SLACK_BOT_TOKEN = var.slack_bot_token_secret_id },
     var.watchdog_url_secret_id == null ? {} : { WATCHDOG_URL = var.watchdog_url_secret_id },
   )
 }

@@ -1,7 +1,7 @@
 # The public `ping` function for push targets: cron hosts have no Google identity, so anyone may
 # call it, and the secret ping key in its path is what protects it (a wrong key is a plain 404).
 # It runs as its own account with what its path needs and nothing more: Firestore, the ping key,
-# and the Slack webhooks (default and routes) for the immediate alert on a failure ping. No header
+# and the Slack webhooks (default and routes) and app token for the immediate alert on a failure ping. No header
 # tokens, no watchdog, no Datastream: the ping resolves only its own target, so a ${VAR} that
 # another target uses cannot fail it (test/integration/ping-environment.test.ts starts it with
 # exactly this environment).
@@ -12,6 +12,7 @@ locals {
     var.route_webhook_secret_ids,
     { PING_KEY = var.ping_key_secret_id },
     var.slack_webhook_secret_id == null ? {} : { SLACK_WEBHOOK_URL = var.slack_webhook_secret_id },
+    var.slack_bot_token_secret_id == null ? {} : { SLACK_BOT_TOKEN = var.slack_bot_token_secret_id },
   ) : {}
 }
 

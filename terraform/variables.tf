@@ -114,6 +114,23 @@ variable "slack_webhook_secret_id" {
   default     = null
 }
 
+variable "slack_bot_token_secret_id" {
+  type        = string
+  description = "Id of the Secret Manager secret holding the Slack app's bot token (xoxb-…; slack/manifest.yaml, docs/slack-app.md), created with gcloud so that it never enters Terraform state. Routes written { channel: C… } need it; with slack_channel the app is the default route. Null: no Slack app."
+  default     = null
+}
+
+variable "slack_channel" {
+  type        = string
+  description = "The channel id (C…) the Slack app posts the default route to, one message per incident; it takes the place of slack_webhook_secret_id. Needs slack_bot_token_secret_id."
+  default     = null
+
+  validation {
+    condition     = var.slack_channel == null || can(regex("^[CG][A-Z0-9]{2,}$", coalesce(var.slack_channel, "C00")))
+    error_message = "slack_channel is a channel id such as C0123DATA (the channel's details show it), not its name."
+  }
+}
+
 variable "watchdog_url_secret_id" {
   type        = string
   description = "Id of a Secret Manager secret holding a dead-man's-switch URL (Healthchecks, Better Stack…) pinged after each successful poll. Null: no watchdog."

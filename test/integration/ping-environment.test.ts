@@ -29,7 +29,12 @@ describe('the ping, with the environment Terraform gives it', () => {
     const secretValues: Record<string, string> = { PING_KEY: KEY, SLACK_WEBHOOK_URL: slack.url };
     const pingEnv = {
       ...declared.plain,
-      ...Object.fromEntries(declared.secrets.map((name) => [name, secretValues[name] ?? 'unknown'])),
+      // This deployment has no Slack app (slack_bot_token_secret_id is null).
+      ...Object.fromEntries(
+        declared.secrets
+          .filter((name) => name !== 'SLACK_BOT_TOKEN')
+          .map((name) => [name, secretValues[name] ?? 'unknown']),
+      ),
     };
     poller = await Poller.start(
       {
@@ -64,10 +69,11 @@ targets:
       'FIRESTORE_DATABASE',
       'GOOGLE_CLOUD_PROJECT',
       'MALLOC_ARENA_MAX',
+      'SLACK_CHANNEL',
       'STATE_STORE',
       'TARGETS_FILE',
     ]);
-    expect(declared.secrets.sort()).toEqual(['PING_KEY', 'SLACK_WEBHOOK_URL']);
+    expect(declared.secrets.sort()).toEqual(['PING_KEY', 'SLACK_BOT_TOKEN', 'SLACK_WEBHOOK_URL']);
     // Route webhooks come from route_webhook_secret_ids; this deployment sets none.
     expect(declared.routeSecrets).toBe(true);
   });

@@ -31,6 +31,12 @@ export class SlackWebApi {
   /** Channels the bot is a member of; others answer `not_in_channel` (or `channel_not_found`). */
   readonly joined = new Set<string>();
   readonly token: string;
+  /** Called with each message chat.postMessage stored, replies too (the demo prints them). */
+  onPost: (message: PostedMessage) => void = () => undefined;
+  /** Called with each message chat.update changed, in its new version (the demo prints them too). */
+  onUpdate: (message: PostedMessage) => void = () => undefined;
+  /** Called with each refusal set by refuseNext as it is answered (the demo prints them too). */
+  onRefusal: (method: string, error: string) => void = () => undefined;
   private readonly refusals = new Map<string, Refusal[]>();
   private readonly resets = new Map<string, number>();
   private readonly hangs = new Map<string, number>();
@@ -42,11 +48,11 @@ export class SlackWebApi {
     this.token = token;
   }
 
-  static async start(token = 'xoxb-test-0123456789'): Promise<SlackWebApi> {
+  static async start(token = 'xoxb-test-0123456789', port = 0): Promise<SlackWebApi> {
     const api = new SlackWebApi(token);
     api.server = await listen((req, res, body) => {
       api.handle(req.url ?? '', req.headers.authorization, body, res);
-    });
+    }, port);
     return api;
   }
 
@@ -99,6 +105,7 @@ export class SlackWebApi {
       return;
     }
     const refusal = this.refusals.get(method)?.shift();
+    if (refusal) this.onRefusal(method, 'status' in refusal ? 'ratelimited' : refusal.error);
     if (refusal && 'status' in refusal) {
       res
         .writeHead(429, { 'content-type': 'application/json', 'retry-after': String(refusal.retryAfter) })
@@ -145,6 +152,7 @@ export class SlackWebApi {
           return { ok: false, error: 'thread_not_found' };
         }
         this.messages.push(message);
+        this.onPost(message);
         return { ok: true, channel, ts: message.ts, message: view(message, true) };
       }
       case 'chat.update': {
@@ -153,6 +161,7 @@ export class SlackWebApi {
         message.edits.push({ text: message.text, blocks: message.blocks });
         message.text = args['text'] ?? '';
         message.blocks = JSON.parse(args['blocks'] ?? '[]') as PostedMessage['blocks'];
+        this.onUpdate(message);
         return { ok: true, channel, ts: message.ts, text: message.text, message: view(message, true) };
       }
       case 'conversations.history': {

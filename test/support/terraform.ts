@@ -72,7 +72,8 @@ export function declaredEnvironment(
     );
   const plain = Object.fromEntries(
     Object.entries(local(plainLocal) as Record<string, string>).map(([name, value]) => {
-      const variable = /^\$\{var\.(\w+)\}$/.exec(value)?.[1];
+      // `${var.x}`, or `${var.x == null ? "" : var.x}` for an optional one.
+      const variable = /^\$\{var\.(\w+)(?: == null \? "" : var\.\1)?\}$/.exec(value)?.[1];
       if (!variable) return [name, value];
       const declared = module.variable[variable]?.[0]?.['default'];
       return [name, values[variable] ?? (typeof declared === 'string' ? declared : '')];

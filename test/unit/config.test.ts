@@ -179,6 +179,21 @@ targets:
     expect(errorOf(`targets: [{ name: a, kind: no-such-kind }]`)).toContain(`expected ${kinds.join(' | ')}`);
   });
 
+  it('takes a Slack app channel as a route when SLACK_BOT_TOKEN is set, beside webhooks', () => {
+    const { routes } = load(
+      `routes:\n  data: { channel: C0123DATA }\n  ops: SLACK_WEBHOOK_OPS\ntargets: [{ name: a, kind: push, every: 1d, route: data }]`,
+      {
+        ...env,
+        SLACK_BOT_TOKEN: 'xoxb-1-2-secret',
+        SLACK_WEBHOOK_OPS: 'https://hooks.slack.com/services/T/B/x',
+      },
+    );
+    expect(routes).toEqual({
+      data: { channel: 'C0123DATA' },
+      ops: { webhook: 'https://hooks.slack.com/services/T/B/x' },
+    });
+  });
+
   it('resolves, for a ping, only its own target: a variable another target needs is not asked for', () => {
     const config = parseConfig(
       `
@@ -307,6 +322,16 @@ targets:
       'a route whose webhook variable is not set',
       `routes:\n  data: SLACK_WEBHOOK_NOT_SET\ntargets: [{ name: a, kind: push, every: 1d }]`,
       'routes.data: environment variable SLACK_WEBHOOK_NOT_SET is not set (line 2)',
+    ],
+    [
+      'a Slack app channel without SLACK_BOT_TOKEN',
+      `routes:\n  data: { channel: C0123DATA }\ntargets: [{ name: a, kind: push, every: 1d, route: data }]`,
+      'routes.data: channel C0123DATA is posted by the Slack app, but SLACK_BOT_TOKEN is not set (line 2)',
+    ],
+    [
+      'a channel given by its name, not its id',
+      `routes:\n  data: { channel: "#data-alerts" }\ntargets: [{ name: a, kind: push, every: 1d, route: data }]`,
+      'routes.data.channel: must be a channel id such as C0123DATA (the channel’s details show it) (line 2)',
     ],
   ])('rejects %s', (_, yaml, expected) => {
     // Whole lines: a message that grew or lost a part (a kind missing from the list) fails.

@@ -2,6 +2,16 @@ import { describe, expect, it } from 'vitest';
 import { readSettings } from '../../functions/runtime/settings.ts';
 
 describe('the environment contract', () => {
+  it('reads the Slack app: its token, its default channel and where its Web API is', () => {
+    expect(
+      readSettings({
+        SLACK_BOT_TOKEN: 'xoxb-1-2-3',
+        SLACK_CHANNEL: 'C0123DATA',
+        SLACK_API_URL: 'http://127.0.0.1:9/api/',
+      }).slackApp,
+    ).toEqual({ token: 'xoxb-1-2-3', channel: 'C0123DATA', apiUrl: 'http://127.0.0.1:9/api/' });
+  });
+
   it('has the documented defaults', () => {
     expect(readSettings({})).toEqual({
       targetsFile: 'config/targets.yaml',
@@ -37,6 +47,12 @@ describe('the environment contract', () => {
     [
       { FIRESTORE_COLLECTION_PREFIX: 'a/b' },
       'FIRESTORE_COLLECTION_PREFIX=a/b may hold only letters, digits, - and _',
+    ],
+    [{ SLACK_BOT_TOKEN: 'secret-not-a-token' }, 'SLACK_BOT_TOKEN is set but is not a Slack token (xoxb-…)'],
+    [{ SLACK_CHANNEL: 'C0123DATA' }, 'SLACK_CHANNEL is set but SLACK_BOT_TOKEN is not'],
+    [
+      { SLACK_BOT_TOKEN: 'xoxb-secret', SLACK_CHANNEL: '#data' },
+      'SLACK_CHANNEL=#data is not a channel id such as C0123DATA',
     ],
   ])('refuses %j without echoing secrets', (env, message) => {
     expect(() => readSettings(env)).toThrow(message);

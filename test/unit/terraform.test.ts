@@ -154,7 +154,9 @@ describe('the Terraform module', () => {
     );
     const environment = tf.locals.find((l) => 'function_environment' in l)?.['function_environment'];
     expect(environment).toMatchObject({ STATE_STORE: 'firestore', TARGETS_FILE: 'config/targets.yaml' });
-    expect(JSON.stringify(environment)).not.toMatch(/SLACK|WEBHOOK|PING_KEY/);
+    // The app's channel is no secret; webhooks, the bot token and the ping key are.
+    expect(JSON.stringify(environment)).not.toMatch(/WEBHOOK|TOKEN|PING_KEY/);
+    expect(tf.text).toMatch(/\{ SLACK_BOT_TOKEN = var\.slack_bot_token_secret_id \}/);
     // hcl2json renders `dynamic "x" {…}` as { dynamic: { x: [{ for_each, content }] } }.
     const secrets = block(service['dynamic'] as Record<string, unknown>, 'secret_environment_variables');
     expect(secrets['for_each']).toBe('${local.secret_env}');
@@ -164,7 +166,12 @@ describe('the Terraform module', () => {
       Object.keys(tf.variable)
         .filter((name) => /webhook|token|password|key/i.test(name))
         .sort(),
-    ).toEqual(['ping_key_secret_id', 'route_webhook_secret_ids', 'slack_webhook_secret_id']);
+    ).toEqual([
+      'ping_key_secret_id',
+      'route_webhook_secret_ids',
+      'slack_bot_token_secret_id',
+      'slack_webhook_secret_id',
+    ]);
     expect(tf.resource['google_secret_manager_secret_version']).toBeUndefined();
   });
 
