@@ -2,6 +2,7 @@ import { ConfigError, formatIssue } from '../functions/config/errors.ts';
 import { loadConfig } from '../functions/config/load.ts';
 import { resolveAll } from '../functions/config/resolve.ts';
 import { configWarnings } from '../functions/config/warnings.ts';
+import { readSettings, SettingsError } from '../functions/runtime/settings.ts';
 
 export interface Io {
   env: NodeJS.ProcessEnv;
@@ -21,8 +22,12 @@ export async function validate(file: string, options: { env: boolean }, io: Io):
     const config = await loadConfig(file, { compiled: false });
     if (options.env) {
       resolveAll(config, config.targets, io.env);
-      if (!io.env['SLACK_WEBHOOK_URL']?.trim()) {
-        io.err("warning: SLACK_WEBHOOK_URL is not set: the default route's messages would only be logged");
+      // What the function would refuse to start with (a token that is not one, a channel name).
+      const { slackApp, slackWebhookUrl } = readSettings(io.env);
+      if (!slackWebhookUrl && !slackApp?.channel) {
+        io.err(
+          "warning: neither SLACK_WEBHOOK_URL nor SLACK_BOT_TOKEN with SLACK_CHANNEL is set: the default route's messages would only be logged",
+        );
       }
     }
     for (const warning of configWarnings(config)) io.err(`warning: ${formatIssue(warning)}`);
@@ -37,6 +42,10 @@ export async function validate(file: string, options: { env: boolean }, io: Io):
     );
     return 0;
   } catch (error) {
+    if (error instanceof SettingsError) {
+      io.err(`error: ${error.message}`);
+      return 1;
+    }
     if (!(error instanceof ConfigError)) throw error;
     io.err(error.message);
     return 1;

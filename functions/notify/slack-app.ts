@@ -125,7 +125,6 @@ export class SlackAppNotifier implements Notifier {
     for (const { incident, notices: told } of threads.values()) {
       await this.post(call, outgoing, `reply:${incident.ts}`, render(told), incident.ts);
       for (const notice of told) follow(incident, notice);
-      await this.incidents.save(incident);
       const edited = incidentMessage(incident);
       await call.run('chat.update', (client) =>
         client.chat.update({
@@ -135,6 +134,9 @@ export class SlackAppNotifier implements Notifier {
           blocks: edited.blocks as never,
         }),
       );
+      // Saved last: until the edit is made, a target that recovered still points to its incident,
+      // so an entry sent again finds it (its reply by metadata) and makes the edit then.
+      await this.incidents.save(incident);
     }
     // A recovery whose alert opened no incident here (sent by a webhook, or before the app).
     if (strays.length > 0) await this.post(call, outgoing, 'recovered', render(strays));

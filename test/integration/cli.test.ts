@@ -77,6 +77,31 @@ describe('gcp-status-poller validate, before deploying', () => {
     expect(set.code).toBe(0);
     expect(set.stdout + set.stderr).not.toContain('tok-tok-tok');
   });
+
+  it('checks with --env the Slack app the default route would use', async () => {
+    const path = await file(
+      'routes:\n  data: { channel: C0123DATA }\ntargets:\n  - { name: b, kind: push, every: 1d, route: data }\n',
+    );
+    const without = await runCli(['validate', path, '--env']);
+    expect([without.code, without.stderr.trim()]).toEqual([
+      1,
+      `invalid targets file ${path}: routes.data: channel C0123DATA is posted by the Slack app, but SLACK_BOT_TOKEN is not set (line 2)`,
+    ]);
+    const app = await runCli(['validate', path, '--env'], {
+      SLACK_BOT_TOKEN: 'xoxb-secret-1',
+      SLACK_CHANNEL: 'C0DEFAULT',
+    });
+    expect([app.code, app.stderr]).toEqual([0, '']);
+    const mistyped = await runCli(['validate', path, '--env'], {
+      SLACK_BOT_TOKEN: 'xoxb-secret-1',
+      SLACK_CHANNEL: '#data',
+    });
+    expect([mistyped.code, mistyped.stderr.trim()]).toEqual([
+      1,
+      'error: SLACK_CHANNEL=#data is not a channel id such as C0123DATA',
+    ]);
+    expect(app.stdout + mistyped.stderr).not.toContain('xoxb-secret-1');
+  });
 });
 
 describe('gcp-status-poller poll, from a terminal', () => {

@@ -131,6 +131,21 @@ describe('the Slack app: one message per incident, its story in the thread', () 
     expect(replies.at(-1)).toMatch(/\*orders\* \(datastream\) recovered: \*RUNNING\*/);
   });
 
+  it('makes an edit that failed on the next poll, and tells the recovery once', async () => {
+    google.put(stream('orders'), { state: 'FAILED' });
+    await poller.poll();
+    google.put(stream('orders'), { state: 'RUNNING' });
+    slack.refuseNext('chat.update', { error: 'service_unavailable' });
+    const failed = await poller.poll();
+    expect(failed.report.notifications.pending).toBe(1);
+    const again = await poller.poll();
+    expect(again.report.notifications).toEqual({ sent: 1, pending: 0 });
+    const [root, ...others] = slack.channelMessages(CHANNEL);
+    expect(others).toEqual([]);
+    expect(text(root as PostedMessage)).toMatch(/\*Resolved\*/);
+    expect(slack.replies(root as PostedMessage)).toHaveLength(1);
+  });
+
   it('keeps a grouped alert as one incident whose lines recover one by one', async () => {
     google.put(stream('orders'), { state: 'FAILED' });
     google.put(stream('users'), { state: 'FAILED' });
