@@ -32,6 +32,19 @@ const PERMANENT = new Set([
   'thread_not_found',
 ]);
 
+/** What Slack answers about a message or thread that is no longer there (deleted by someone). */
+const GONE = new Set(['message_not_found', 'thread_not_found']);
+
+/** Slack said no, by name (`not_in_channel`…). */
+class SlackRefusal extends DeliveryError {
+  readonly slackError: string;
+
+  constructor(message: string, permanent: boolean, slackError: string) {
+    super(message, permanent);
+    this.slackError = slackError;
+  }
+}
+
 /** The event type of our messages' metadata, which names the outbox entry and step that posted them. */
 export const EVENT_TYPE = 'status_notice_posted';
 
@@ -106,40 +119,60 @@ export class SlackAppNotifier implements Notifier {
       threads.set(incident.id, thread);
     }
 
-    if (opening.length > 0) {
-      const message = render(opening);
-      const ts = await this.post(call, outgoing, 'open', message);
-      const openedAt = opening.reduce((a, n) => (n.at < a ? n.at : a), opening[0]?.at ?? new Date());
-      await this.incidents.save({
-        id: `${this.channel}/${ts}`,
-        channel: this.channel,
-        ts,
-        openedBy: outgoing?.id ?? '',
-        openedAt,
-        opening,
-        targets: Object.fromEntries(
-          opening.map((n) => [n.target, { states: [n.to], resolvedAt: null, resolvedTo: null }]),
-        ),
-      });
-    }
     for (const { incident, notices: told } of threads.values()) {
-      await this.post(call, outgoing, `reply:${incident.ts}`, render(told), incident.ts);
-      for (const notice of told) follow(incident, notice);
-      const edited = incidentMessage(incident);
-      await call.run('chat.update', (client) =>
-        client.chat.update({
-          channel: this.channel,
-          ts: incident.ts,
-          text: edited.text,
-          blocks: edited.blocks as never,
-        }),
-      );
-      // Saved last: until the edit is made, a target that recovered still points to its incident,
-      // so an entry sent again finds it (its reply by metadata) and makes the edit then.
-      await this.incidents.save(incident);
+      try {
+        await this.tellInThread(call, outgoing, incident, told);
+      } catch (error) {
+        if (!(error instanceof SlackRefusal && GONE.has(error.slackError))) throw error;
+        // Someone deleted the incident's message: it is closed, and what its thread would have
+        // been told is told anew (an alert opens a new incident, a recovery is a message).
+        await this.incidents.close(incident);
+        for (const notice of told) (notice.toHealthy ? strays : opening).push(notice);
+      }
     }
+    if (opening.length > 0) await this.open(call, outgoing, opening);
     // A recovery whose alert opened no incident here (sent by a webhook, or before the app).
     if (strays.length > 0) await this.post(call, outgoing, 'recovered', render(strays));
+  }
+
+  /** Posts the alerts that open an incident, and records it. */
+  private async open(call: Calls, outgoing: Outgoing | undefined, opening: Notice[]): Promise<void> {
+    const ts = await this.post(call, outgoing, 'open', render(opening));
+    const openedAt = opening.reduce((a, n) => (n.at < a ? n.at : a), opening[0]?.at ?? new Date());
+    await this.incidents.save({
+      id: `${this.channel}/${ts}`,
+      channel: this.channel,
+      ts,
+      openedBy: outgoing?.id ?? '',
+      openedAt,
+      opening,
+      targets: Object.fromEntries(
+        opening.map((n) => [n.target, { states: [n.to], resolvedAt: null, resolvedTo: null }]),
+      ),
+    });
+  }
+
+  /** Replies in an incident's thread, edits its message, and records it. */
+  private async tellInThread(
+    call: Calls,
+    outgoing: Outgoing | undefined,
+    incident: Incident,
+    told: readonly Notice[],
+  ): Promise<void> {
+    await this.post(call, outgoing, `reply:${incident.ts}`, render(told), incident.ts);
+    for (const notice of told) follow(incident, notice);
+    const edited = incidentMessage(incident);
+    await call.run('chat.update', (client) =>
+      client.chat.update({
+        channel: this.channel,
+        ts: incident.ts,
+        text: edited.text,
+        blocks: edited.blocks as never,
+      }),
+    );
+    // Saved last: until the edit is made, a target that recovered still points to its incident,
+    // so an entry sent again finds it (its reply by metadata) and makes the edit then.
+    await this.incidents.save(incident);
   }
 
   /**
@@ -272,7 +305,7 @@ function explain(
       const name = data.error;
       const needed = typeof data.needed === 'string' ? ` (needs ${data.needed})` : '';
       return {
-        error: new DeliveryError(`Slack refused ${method}: ${name}${needed}`, PERMANENT.has(name)),
+        error: new SlackRefusal(`Slack refused ${method}: ${name}${needed}`, PERMANENT.has(name), name),
         retryAfterMs: name === 'ratelimited' ? 1000 : null,
       };
     }

@@ -56,6 +56,13 @@ export class FirestoreIncidents implements IncidentStore {
     await batch.commit();
     this.operations.writes += 1 + Object.keys(incident.targets).length;
   }
+
+  async close(incident: Incident): Promise<void> {
+    const batch = this.db.batch();
+    for (const target of Object.keys(incident.targets)) batch.delete(this.openOf.doc(docId(target)));
+    await batch.commit();
+    this.operations.writes += Object.keys(incident.targets).length;
+  }
 }
 
 /** A document id for any name: Firestore's ids cannot hold `/`. */

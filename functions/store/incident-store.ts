@@ -12,4 +12,6 @@ export interface IncidentStore {
    * longer do (their next alert opens a new incident). Idempotent: saving it twice changes nothing.
    */
   save(incident: Incident): Promise<void>;
+  /** No target points to it any more (its message was deleted): their next alert opens a new one. */
+  close(incident: Incident): Promise<void>;
 }

@@ -23,4 +23,11 @@ export class MemoryIncidents implements IncidentStore {
     }
     return Promise.resolve();
   }
+
+  close(incident: Incident): Promise<void> {
+    for (const target of Object.keys(incident.targets)) {
+      if (this.openOf.get(target) === incident.id) this.openOf.delete(target);
+    }
+    return Promise.resolve();
+  }
 }

@@ -146,6 +146,21 @@ describe('the Slack app: one message per incident, its story in the thread', () 
     expect(slack.replies(root as PostedMessage)).toHaveLength(1);
   });
 
+  it('opens a new incident when someone deleted the message of the open one', async () => {
+    google.put(stream('orders'), { state: 'FAILED' });
+    await poller.poll();
+    slack.deleteMessage(slack.channelMessages(CHANNEL)[0] as PostedMessage);
+    google.put(stream('orders'), { state: 'PAUSED' });
+    const { report } = await poller.poll();
+    expect(report.notifications).toEqual({ sent: 1, pending: 0 });
+    const [root, ...others] = slack.channelMessages(CHANNEL);
+    expect(others).toEqual([]);
+    expect(text(root as PostedMessage)).toMatch(/changed \*FAILED\* → \*PAUSED\*/);
+    google.put(stream('orders'), { state: 'RUNNING' });
+    await poller.poll();
+    expect(text(slack.channelMessages(CHANNEL)[0] as PostedMessage)).toMatch(/\*Resolved\*/);
+  });
+
   it('keeps a grouped alert as one incident whose lines recover one by one', async () => {
     google.put(stream('orders'), { state: 'FAILED' });
     google.put(stream('users'), { state: 'FAILED' });

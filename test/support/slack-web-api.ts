@@ -86,6 +86,14 @@ export class SlackWebApi {
     this.hangs.set(method, (this.hangs.get(method) ?? 0) + 1);
   }
 
+  /** Someone deletes a message (and its thread with it) in Slack. */
+  deleteMessage(message: PostedMessage): void {
+    for (let i = this.messages.length - 1; i >= 0; i--) {
+      const m = this.messages[i];
+      if (m === message || m?.thread_ts === message.ts) this.messages.splice(i, 1);
+    }
+  }
+
   /** Top-level messages of a channel, oldest first. */
   channelMessages(channel: string): PostedMessage[] {
     return this.messages.filter((m) => m.channel === channel && m.thread_ts === undefined);
