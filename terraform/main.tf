@@ -149,7 +149,14 @@ resource "google_cloudfunctions2_function" "poller" {
   name        = var.name
   location    = var.region
   description = "gcp-status-poller: polls config/targets.yaml and alerts Slack on changes"
-  labels      = var.labels
+
+  lifecycle {
+    precondition {
+      condition     = var.slack_channel == null || var.slack_bot_token_secret_id != null
+      error_message = "slack_channel is posted by the Slack app: set slack_bot_token_secret_id too (docs/slack-app.md)."
+    }
+  }
+  labels = var.labels
 
   build_config {
     runtime         = var.runtime

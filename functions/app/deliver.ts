@@ -109,7 +109,8 @@ export async function deliverOutbox(
       continue;
     }
     const now = clock();
-    if (!(await store.claim(entry.id, now, new Date(now.getTime() + LEASE_MS)))) {
+    const claim = await store.claim(entry.id, now, new Date(now.getTime() + LEASE_MS));
+    if (!claim) {
       // Another poll holds it (or held it and died): see below whether it gets delivered.
       block(entry);
       elsewhere.push(entry);
@@ -119,7 +120,8 @@ export async function deliverOutbox(
       await notifier.send(entry.notification, deadline, {
         id: entry.id,
         createdAt: entry.createdAt,
-        mayHaveBeenSent: entry.attempts > 0 || entry.leased,
+        // As of the claim: another sender may have tried it since this delivery listed it.
+        mayHaveBeenSent: claim.mayHaveBeenSent,
       });
     } catch (error) {
       // An error of our own (a message that cannot be rendered) is kept like a refusal: the

@@ -17,6 +17,8 @@ export interface Incident {
   opening: Notice[];
   /** Each target's course since: the states it went through, and its recovery. */
   targets: Record<string, IncidentTarget>;
+  /** Bumped by every change: an edit rendered from an older version is made again. */
+  version: number;
 }
 
 export interface IncidentTarget {

@@ -5,7 +5,13 @@ import { describeNetworkError } from '../net/network-error.ts';
 import type { IncidentStore } from '../store/incident-store.ts';
 import { DeliveryError, type Notifier, type Outgoing } from './notifier.ts';
 import { incidentMessage } from './slack-incident.ts';
-import { groupedMessage, singleMessage, slackMessage, type SlackMessage } from './slack-message.ts';
+import { noticesMessage, slackMessage, type SlackMessage } from './slack-message.ts';
+
+/** States an incident keeps of one target: its message has room for a line each. */
+const MAX_STATES = 12;
+
+/** Edits of one incident in one delivery, at most, while others keep changing it. */
+const MAX_EDITS = 3;
 
 /** Less than this left before the deadline: not worth starting a request. */
 const MIN_ATTEMPT_MS = 500;
@@ -33,7 +39,7 @@ const PERMANENT = new Set([
 ]);
 
 /** What Slack answers about a message or thread that is no longer there (deleted by someone). */
-const GONE = new Set(['message_not_found', 'thread_not_found']);
+const GONE = new Set(['message_not_found', 'thread_not_found', 'cant_update_message', 'edit_window_closed']);
 
 /** Slack said no, by name (`not_in_channel`…). */
 class SlackRefusal extends DeliveryError {
@@ -99,7 +105,10 @@ export class SlackAppNotifier implements Notifier {
       return;
     }
     const notices = notification.notices;
-    const open = await this.incidents.openFor(notices.map((n) => n.target));
+    const open = await this.incidents.openFor(
+      notices.map((n) => n.target),
+      outgoing?.id,
+    );
     const incidentOf = (notice: Notice) => {
       const incident = open.get(notice.target);
       // An incident of another channel (the route moved), or the one this very entry opened
@@ -132,14 +141,14 @@ export class SlackAppNotifier implements Notifier {
     }
     if (opening.length > 0) await this.open(call, outgoing, opening);
     // A recovery whose alert opened no incident here (sent by a webhook, or before the app).
-    if (strays.length > 0) await this.post(call, outgoing, 'recovered', render(strays));
+    if (strays.length > 0) await this.post(call, outgoing, 'recovered', noticesMessage(strays));
   }
 
   /** Posts the alerts that open an incident, and records it. */
   private async open(call: Calls, outgoing: Outgoing | undefined, opening: Notice[]): Promise<void> {
-    const ts = await this.post(call, outgoing, 'open', render(opening));
+    const ts = await this.post(call, outgoing, 'open', noticesMessage(opening));
     const openedAt = opening.reduce((a, n) => (n.at < a ? n.at : a), opening[0]?.at ?? new Date());
-    await this.incidents.save({
+    await this.incidents.create({
       id: `${this.channel}/${ts}`,
       channel: this.channel,
       ts,
@@ -149,30 +158,45 @@ export class SlackAppNotifier implements Notifier {
       targets: Object.fromEntries(
         opening.map((n) => [n.target, { states: [n.to], resolvedAt: null, resolvedTo: null }]),
       ),
+      version: 0,
     });
   }
 
-  /** Replies in an incident's thread, edits its message, and records it. */
+  /**
+   * Replies in an incident's thread, records what it said, and edits its message from what is
+   * recorded. Another delivery may change the incident meanwhile (a ping beside a poll): the edit
+   * is made again from the newer version, so the last edit shows every change.
+   */
   private async tellInThread(
     call: Calls,
     outgoing: Outgoing | undefined,
     incident: Incident,
     told: readonly Notice[],
   ): Promise<void> {
-    await this.post(call, outgoing, `reply:${incident.ts}`, render(told), incident.ts);
-    for (const notice of told) follow(incident, notice);
-    const edited = incidentMessage(incident);
-    await call.run('chat.update', (client) =>
-      client.chat.update({
-        channel: this.channel,
-        ts: incident.ts,
-        text: edited.text,
-        blocks: edited.blocks as never,
-      }),
-    );
-    // Saved last: until the edit is made, a target that recovered still points to its incident,
-    // so an entry sent again finds it (its reply by metadata) and makes the edit then.
-    await this.incidents.save(incident);
+    await this.post(call, outgoing, `reply:${incident.ts}`, noticesMessage(told), incident.ts);
+    const touched = told.map((n) => n.target);
+    let current = await this.incidents.update(incident.id, touched, outgoing?.id ?? '', (stored) => {
+      for (const notice of told) follow(stored, notice);
+    });
+    // What the message shows now: an edit that would change nothing (a reminder) is not made. An
+    // entry sent again may have recorded its change without the edit: that one is always made.
+    let shown = outgoing?.mayHaveBeenSent ? '' : JSON.stringify(incidentMessage(incident));
+    for (let edits = 0; current && edits < MAX_EDITS; edits++) {
+      const edited = incidentMessage(current);
+      if (JSON.stringify(edited) === shown) return;
+      shown = JSON.stringify(edited);
+      await call.run('chat.update', (client) =>
+        client.chat.update({
+          channel: this.channel,
+          ts: incident.ts,
+          text: edited.text,
+          blocks: edited.blocks as never,
+        }),
+      );
+      const latest = await this.incidents.get(incident.id);
+      if (!latest || latest.version === current.version) return;
+      current = latest;
+    }
   }
 
   /**
@@ -330,11 +354,6 @@ function explain(
   }
 }
 
-/** One notice alone, several grouped: as the webhook renders them. */
-function render(notices: readonly Notice[]): SlackMessage {
-  return notices.length === 1 && notices[0] ? singleMessage(notices[0]) : groupedMessage(notices);
-}
-
 /** Records a notice in its incident: a new state, or the target's recovery. */
 function follow(incident: Incident, notice: Notice): void {
   const course = incident.targets[notice.target] ?? { states: [], resolvedAt: null, resolvedTo: null };
@@ -344,5 +363,9 @@ function follow(incident: Incident, notice: Notice): void {
     course.resolvedTo = notice.to;
   } else if (course.states.at(-1) !== notice.to) {
     course.states.push(notice.to);
+    // A target that flaps between states keeps its first and its latest ones.
+    if (course.states.length > MAX_STATES) {
+      course.states = [course.states[0] ?? '', '…', ...course.states.slice(2 - MAX_STATES)];
+    }
   }
 }

@@ -1,6 +1,6 @@
 import { formatDuration } from '../config/duration.ts';
 import type { Incident } from '../model/incident.ts';
-import { escapeSlack, groupedMessage, singleMessage, type SlackMessage } from './slack-message.ts';
+import { escapeSlack, noticesMessage, type SlackMessage } from './slack-message.ts';
 
 const MAX_LINES = 15;
 
@@ -11,15 +11,14 @@ const MAX_LINES = 15;
  * stored, so that an edit repeated after a crash writes the same message.
  */
 export function incidentMessage(incident: Incident): SlackMessage {
-  const opened =
-    incident.opening.length === 1 && incident.opening[0]
-      ? singleMessage(incident.opening[0])
-      : groupedMessage(incident.opening);
+  const opened = noticesMessage(incident.opening);
   const courses = Object.entries(incident.targets);
   const recovered = courses.filter(([, t]) => t.resolvedAt !== null);
   if (recovered.length === 0) return opened;
   const lines = recovered.map(([name, t]) => {
-    const after = formatDuration((t.resolvedAt?.getTime() ?? 0) - incident.openedAt.getTime());
+    // From when it turned unhealthy: an alert held back (a silence) came later than that.
+    const since = incident.opening.find((n) => n.target === name)?.unhealthySince ?? incident.openedAt;
+    const after = formatDuration((t.resolvedAt?.getTime() ?? 0) - since.getTime());
     const through = [...t.states, t.resolvedTo ?? '?'].map(escapeSlack).join(' → ');
     return `:white_check_mark: *${escapeSlack(name)}* recovered after ${after}: ${through}`;
   });

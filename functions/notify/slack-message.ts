@@ -94,8 +94,13 @@ const firstLine = (detail: string, max: number) => escapeSlack(detail.split('\n'
 export function slackMessage(notification: Notification): SlackMessage {
   if ('prerendered' in notification) return notification.prerendered;
   if ('test' in notification) return testMessage(notification.test.route, notification.test.at);
-  const [only, ...others] = notification.notices;
-  return only && others.length === 0 ? singleMessage(only) : groupedMessage(notification.notices);
+  return noticesMessage(notification.notices);
+}
+
+/** One notice on its own, several grouped. */
+export function noticesMessage(notices: readonly Notice[]): SlackMessage {
+  const [only, ...others] = notices;
+  return only && others.length === 0 ? singleMessage(only) : groupedMessage(notices);
 }
 
 /** Says plainly that it is a test, so no one takes it for an alert; mentions no one. */

@@ -19,7 +19,9 @@ export function createDependencies(settings: Settings, env: NodeJS.ProcessEnv, l
   if (settings.stateStoreWarning) log('WARNING', settings.stateStoreWarning);
   const { watchdogUrl, slackApp } = settings;
   const firestore = settings.stateStore === 'memory' ? undefined : lazyFirestore(settings);
-  const incidents = firestore?.incidents ?? new MemoryIncidents();
+  const incidents = firestore
+    ? withDeadline(firestore.incidents, STORE_DEADLINE_MS, 'Firestore')
+    : new MemoryIncidents();
   const app = slackApp
     ? (channel: string) =>
         new SlackAppNotifier(slackApp.token, channel, incidents, { apiUrl: slackApp.apiUrl })

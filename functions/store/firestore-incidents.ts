@@ -3,65 +3,103 @@ import type { Incident } from '../model/incident.ts';
 import type { IncidentStore } from './incident-store.ts';
 import type { OperationCount } from './state-store.ts';
 
+interface Pointer {
+  incident: string;
+  resolvedBy: string | null;
+}
+
 /**
  * Incidents in Firestore:
  * - `incidents/{channel}-{ts}`: the incident, as one JSON string (dates as ISO strings).
- * - `incident-of/{target}` (the name URI-encoded: names may hold `/`): `{ incident: id }` while
- *   the target is unresolved in it.
+ * - `incident-of/{target}` (the name URI-encoded: names may hold `/`): `{ incident, resolvedBy }`,
+ *   the incident the target is in (see IncidentStore).
  */
 export class FirestoreIncidents implements IncidentStore {
   private readonly incidents: CollectionReference;
-  private readonly openOf: CollectionReference;
+  private readonly pointers: CollectionReference;
   private readonly db: Firestore;
   private readonly operations: OperationCount;
 
   constructor(db: Firestore, prefix: string, operations: OperationCount) {
     this.db = db;
     this.incidents = db.collection(`${prefix}incidents`);
-    this.openOf = db.collection(`${prefix}incident-of`);
+    this.pointers = db.collection(`${prefix}incident-of`);
     this.operations = operations;
   }
 
-  async openFor(targets: readonly string[]): Promise<Map<string, Incident>> {
+  async openFor(targets: readonly string[], entry?: string): Promise<Map<string, Incident>> {
     const found = new Map<string, Incident>();
     if (targets.length === 0) return found;
-    const pointers = await this.db.getAll(...targets.map((t) => this.openOf.doc(docId(t))));
-    this.operations.reads += pointers.length;
-    const ids = [...new Set(pointers.map((p) => p.get('incident') as string | undefined))].filter(
-      (id): id is string => typeof id === 'string',
+    const snapshots = await this.db.getAll(...targets.map((t) => this.pointers.doc(docId(t))));
+    this.operations.reads += snapshots.length;
+    const pointers = snapshots.map((s) => (s.exists ? (s.data() as Pointer) : undefined));
+    const wanted = pointers.map((p) =>
+      p && (p.resolvedBy === null || p.resolvedBy === entry) ? p.incident : undefined,
     );
+    const ids = [...new Set(wanted.filter((id) => id !== undefined))];
     if (ids.length === 0) return found;
     const docs = await this.db.getAll(...ids.map((id) => this.incidents.doc(docId(id))));
     this.operations.reads += docs.length;
-    const byId = new Map(
-      docs.filter((d) => d.exists).map((d) => [d.id, parse(d.get('incident') as string)] as const),
-    );
+    const byId = new Map(docs.filter((d) => d.exists).map((d) => [d.id, parse(d.get('incident') as string)]));
     targets.forEach((target, i) => {
-      const id = pointers[i]?.get('incident') as string | undefined;
+      const id = wanted[i];
       const incident = id === undefined ? undefined : byId.get(docId(id));
       if (incident) found.set(target, incident);
     });
     return found;
   }
 
-  async save(incident: Incident): Promise<void> {
+  async get(id: string): Promise<Incident | undefined> {
+    const doc = await this.incidents.doc(docId(id)).get();
+    this.operations.reads += 1;
+    return doc.exists ? parse(doc.get('incident') as string) : undefined;
+  }
+
+  async create(incident: Incident): Promise<void> {
     const batch = this.db.batch();
     batch.set(this.incidents.doc(docId(incident.id)), { incident: JSON.stringify(incident) });
-    for (const [target, course] of Object.entries(incident.targets)) {
-      const pointer = this.openOf.doc(docId(target));
-      // A resolved target no longer points here: its next alert opens an incident of its own.
-      if (course.resolvedAt === null) batch.set(pointer, { incident: incident.id });
-      else batch.delete(pointer);
+    for (const target of Object.keys(incident.targets)) {
+      batch.set(this.pointers.doc(docId(target)), { incident: incident.id, resolvedBy: null });
     }
     await batch.commit();
     this.operations.writes += 1 + Object.keys(incident.targets).length;
   }
 
-  async close(incident: Incident): Promise<void> {
-    const batch = this.db.batch();
-    for (const target of Object.keys(incident.targets)) batch.delete(this.openOf.doc(docId(target)));
-    await batch.commit();
-    this.operations.writes += Object.keys(incident.targets).length;
+  update(
+    id: string,
+    touched: readonly string[],
+    entry: string,
+    change: (incident: Incident) => void,
+  ): Promise<Incident | undefined> {
+    const ref = this.incidents.doc(docId(id));
+    return this.db.runTransaction(async (tx) => {
+      const doc = await tx.get(ref);
+      this.operations.reads += 1;
+      if (!doc.exists) return undefined;
+      const incident = parse(doc.get('incident') as string);
+      change(incident);
+      incident.version += 1;
+      tx.set(ref, { incident: JSON.stringify(incident) });
+      for (const target of touched) {
+        const resolved = incident.targets[target]?.resolvedAt != null;
+        tx.set(this.pointers.doc(docId(target)), { incident: id, resolvedBy: resolved ? entry : null });
+      }
+      this.operations.writes += 1 + touched.length;
+      return incident;
+    });
+  }
+
+  close(incident: Incident): Promise<void> {
+    const refs = Object.keys(incident.targets).map((t) => this.pointers.doc(docId(t)));
+    return this.db.runTransaction(async (tx) => {
+      const snapshots = await tx.getAll(...refs);
+      this.operations.reads += snapshots.length;
+      // Only those still pointing here: a target may be in a newer incident since.
+      snapshots.forEach((s, i) => {
+        const ref = refs[i];
+        if (ref && s.exists && (s.data() as Pointer).incident === incident.id) tx.delete(ref);
+      });
+    });
   }
 }
 

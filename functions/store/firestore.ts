@@ -23,7 +23,7 @@ import {
   type NewOutboxEntry,
 } from './shared.ts';
 import { FirestoreBoard } from './firestore-board.ts';
-import type { Changes, OperationCount, OutboxEntry, StateStore } from './state-store.ts';
+import type { Changes, Claim, OperationCount, OutboxEntry, StateStore } from './state-store.ts';
 
 /**
  * Transitions written with their states in one transaction, at most. Past it (a first poll of
@@ -223,23 +223,22 @@ export class FirestoreStateStore implements StateStore {
         notification: fromStoredNotification(data),
         createdAt: data.createdAt.toDate(),
         attempts: data.attempts,
-        leased: data.claimedUntil !== null,
         lastError: data.lastError,
       };
     });
   }
 
-  claim(id: string, now: Date, leaseUntil: Date): Promise<boolean> {
+  claim(id: string, now: Date, leaseUntil: Date): Promise<Claim | null> {
     const ref = this.outbox.doc(id);
     return this.db.runTransaction(async (tx) => {
       const snapshot = await tx.get(ref);
       this.operations.reads += 1;
-      if (!snapshot.exists) return false;
+      if (!snapshot.exists) return null;
       const claimedUntil = snapshot.get('claimedUntil') as Timestamp | null;
-      if (claimedUntil && claimedUntil.toMillis() > now.getTime()) return false;
+      if (claimedUntil && claimedUntil.toMillis() > now.getTime()) return null;
       tx.update(ref, { claimedUntil: Timestamp.fromDate(leaseUntil) });
       this.operations.writes += 1;
-      return true;
+      return { mayHaveBeenSent: claimedUntil !== null || (snapshot.get('attempts') as number) > 0 };
     });
   }
 

@@ -11,7 +11,7 @@ import {
   selectedNames,
   writesAnything,
 } from './shared.ts';
-import type { Changes, OperationCount, OutboxEntry, StateStore } from './state-store.ts';
+import type { Changes, Claim, OperationCount, OutboxEntry, StateStore } from './state-store.ts';
 
 interface MemoryPushRecord {
   lastSuccess: Date | null;
@@ -29,7 +29,7 @@ export class MemoryStateStore implements StateStore {
   readonly operations: OperationCount = { reads: 0, writes: 0 };
   readonly statuses = new Map<string, TargetStatus>();
   readonly transitions: (Transition & { id: string; notifiedAt: Date | null })[] = [];
-  private readonly outbox = new Map<string, Omit<OutboxEntry, 'leased'> & { claimedUntil: Date | null }>();
+  private readonly outbox = new Map<string, OutboxEntry & { claimedUntil: Date | null }>();
   private readonly pings = new Map<string, MemoryPushRecord>();
   private readonly silenced = new Map<string, Date>();
 
@@ -69,16 +69,16 @@ export class MemoryStateStore implements StateStore {
       createdAt: entry.createdAt,
       attempts: entry.attempts,
       lastError: entry.lastError,
-      leased: entry.claimedUntil !== null,
     }));
     return Promise.resolve(entries.sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime()));
   }
 
-  claim(id: string, now: Date, leaseUntil: Date): Promise<boolean> {
+  claim(id: string, now: Date, leaseUntil: Date): Promise<Claim | null> {
     const entry = this.outbox.get(id);
-    if (!entry || (entry.claimedUntil && entry.claimedUntil > now)) return Promise.resolve(false);
+    if (!entry || (entry.claimedUntil && entry.claimedUntil > now)) return Promise.resolve(null);
+    const mayHaveBeenSent = entry.claimedUntil !== null || entry.attempts > 0;
     entry.claimedUntil = leaseUntil;
-    return Promise.resolve(true);
+    return Promise.resolve({ mayHaveBeenSent });
   }
 
   markSent(entry: OutboxEntry, now: Date): Promise<void> {

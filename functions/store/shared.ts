@@ -67,7 +67,7 @@ export function slotsForLegacy<T>(
 }
 
 /** An outbox entry before the store has given it an id: always notices (0.2 on). */
-export type NewOutboxEntry = Omit<OutboxEntry, 'id' | 'notification' | 'leased'> & {
+export type NewOutboxEntry = Omit<OutboxEntry, 'id' | 'notification'> & {
   notification: { notices: Notice[] };
 };
 

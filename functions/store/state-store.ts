@@ -30,6 +30,12 @@ export interface OperationCount {
   writes: number;
 }
 
+/** A message taken for sending. */
+export interface Claim {
+  /** A send of it was started before: it failed (released), or its sender died with the lease. */
+  mayHaveBeenSent: boolean;
+}
+
 /** A message waiting to be sent: it stays in the outbox until its notifier has taken it. */
 export interface OutboxEntry {
   id: string;
@@ -43,8 +49,6 @@ export interface OutboxEntry {
   createdAt: Date;
   attempts: number;
   lastError: string | null;
-  /** A lease on it was taken and never given back: its sender may have died mid-send. */
-  leased: boolean;
 }
 
 /**
@@ -74,9 +78,10 @@ export interface StateStore {
 
   /**
    * Takes a message for sending until `leaseUntil`, so that overlapping polls do not both send it.
-   * False when it is gone (sent) or another poll holds an unexpired lease on it.
+   * Null when it is gone (sent) or another poll holds an unexpired lease on it. Says, as of the
+   * claim itself (not of an earlier listing), whether a send of it was started before.
    */
-  claim(id: string, now: Date, leaseUntil: Date): Promise<boolean>;
+  claim(id: string, now: Date, leaseUntil: Date): Promise<Claim | null>;
 
   /** The notifier took the message: drop it from the outbox and stamp its transitions as notified. */
   markSent(entry: OutboxEntry, now: Date): Promise<void>;

@@ -1,5 +1,3 @@
-import type { StateStore } from './state-store.ts';
-
 /** The store did not answer in time: the poll fails (500) instead of outliving its function. */
 export class StoreTimeoutError extends Error {
   override readonly name = 'StoreTimeoutError';
@@ -14,7 +12,7 @@ export class StoreTimeoutError extends Error {
  * A call cut off this way may still complete later. That is safe: a transaction that commits late
  * leaves its messages in the outbox for the next poll, and a lease taken late expires.
  */
-export function withDeadline(store: StateStore, ms: number, name: string): StateStore {
+export function withDeadline<S extends object>(store: S, ms: number, name: string): S {
   return new Proxy(store, {
     get(target, property, receiver) {
       const value: unknown = Reflect.get(target, property, receiver);

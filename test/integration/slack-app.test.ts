@@ -91,6 +91,7 @@ describe('the Slack app: one message per incident, its story in the thread', () 
     await poller.poll(); // FAILED → PAUSED
     const [root] = slack.channelMessages(CHANNEL);
     expect(slack.channelMessages(CHANNEL)).toHaveLength(1);
+    expect(root?.edits).toEqual([]);
     const replies = slack.replies(root as PostedMessage).map(text);
     expect(replies).toHaveLength(2);
     expect(replies[0]).toMatch(/is still \*FAILED\*.*\(reminder\)/);
@@ -159,6 +160,46 @@ describe('the Slack app: one message per incident, its story in the thread', () 
     google.put(stream('orders'), { state: 'RUNNING' });
     await poller.poll();
     expect(text(slack.channelMessages(CHANNEL)[0] as PostedMessage)).toMatch(/\*Resolved\*/);
+  });
+
+  it('tells a recovery in its own incident, however the target moved through incidents since', async () => {
+    google.put(stream('orders'), { state: 'FAILED' });
+    google.put(stream('users'), { state: 'FAILED' });
+    await poller.poll(); // incident 1: orders and users
+    google.put(stream('users'), { state: 'RUNNING' });
+    await poller.poll();
+    google.put(stream('users'), { state: 'FAILED' });
+    await poller.poll(); // incident 2: users again
+    google.put(stream('orders'), { state: 'RUNNING' });
+    await poller.poll(); // closes incident 1, and leaves users in incident 2
+    google.put(stream('users'), { state: 'RUNNING' });
+    await poller.poll();
+    const [first, second, ...others] = slack.channelMessages(CHANNEL);
+    expect(others).toEqual([]);
+    expect(text(first as PostedMessage)).toMatch(/\*Resolved\*: all 2 targets recovered/);
+    expect(text(second as PostedMessage)).toMatch(/\*Resolved\*/);
+    expect(slack.replies(second as PostedMessage).map(text)).toEqual([
+      expect.stringMatching(/\*users\* .*recovered/),
+    ]);
+  });
+
+  it('sends again only what did not go out, when one message tells two incidents and fails half-way', async () => {
+    google.put(stream('orders'), { state: 'FAILED' });
+    await poller.poll();
+    google.put(stream('users'), { state: 'FAILED' });
+    await poller.poll();
+    google.put(stream('orders'), { state: 'RUNNING' });
+    google.put(stream('users'), { state: 'RUNNING' });
+    // The reply to the first incident goes out, the one to the second does not.
+    slack.refuseNext('chat.postMessage', { error: 'internal_error' }, { after: 1 });
+    expect((await poller.poll()).report.notifications.pending).toBe(1);
+    expect((await poller.poll()).report.notifications).toEqual({ sent: 1, pending: 0 });
+    const incidents = slack.channelMessages(CHANNEL);
+    expect(incidents).toHaveLength(2);
+    for (const incident of incidents) {
+      expect(text(incident)).toMatch(/\*Resolved\*/);
+      expect(slack.replies(incident)).toHaveLength(1);
+    }
   });
 
   it('keeps a grouped alert as one incident whose lines recover one by one', async () => {
@@ -245,6 +286,17 @@ describe('the Slack app: one message per incident, its story in the thread', () 
     expect(slack.channelMessages(CHANNEL)).toHaveLength(1);
   });
 
+  it('keeps the message for the next poll when Slack asks to wait longer than the delivery can', async () => {
+    slack.refuseNext('chat.postMessage', { status: 429, retryAfter: 120 });
+    google.put(stream('orders'), { state: 'FAILED' });
+    const { report } = await poller.poll();
+    expect(report.notifications).toEqual({ sent: 0, pending: 1 });
+    expect(report.error).toContain('Slack rate-limited chat.postMessage, retry after 120s');
+    expect(slack.channelMessages(CHANNEL)).toEqual([]);
+    await poller.poll();
+    expect(slack.channelMessages(CHANNEL)).toHaveLength(1);
+  });
+
   it.each(['channel_not_found', 'not_in_channel', 'invalid_auth', 'account_inactive', 'is_archived'])(
     'names %s, keeps the message for later and never shows the token',
     async (error) => {
@@ -253,6 +305,10 @@ describe('the Slack app: one message per incident, its story in the thread', () 
       const { report, raw } = await poller.poll();
       expect(report.notifications).toEqual({ sent: 0, pending: 1 });
       expect(report.error).toContain(`Slack refused chat.postMessage: ${error}`);
+      // Logged as what needs a person: retrying alone will not get it through.
+      expect(poller.logs.map((l) => JSON.parse(l) as Record<string, unknown>)).toContainEqual(
+        expect.objectContaining({ severity: 'ERROR', permanent: true }),
+      );
       expect(raw + poller.logs.join('\n')).not.toContain(slack.token);
       await poller.poll();
       expect(slack.channelMessages(CHANNEL)).toHaveLength(1);

@@ -39,6 +39,8 @@ export class SlackWebApi {
   onRefusal: (method: string, error: string) => void = () => undefined;
   private readonly refusals = new Map<string, Refusal[]>();
   private readonly resets = new Map<string, number>();
+  /** Calls of a method let through before its refusals start (`refuseNext(…, { after })`). */
+  private readonly passes = new Map<string, number>();
   private readonly hangs = new Map<string, number>();
   private clock = Math.floor(Date.now() / 1000);
   private counter = 0;
@@ -65,9 +67,13 @@ export class SlackWebApi {
     return this.server.close();
   }
 
-  /** The next call of `method` is refused with `error` (`channel_not_found`…), or rate limited. */
-  refuseNext(method: string, refusal: Refusal): void {
+  /**
+   * The next call of `method` (or the one `after` calls from now) is refused with `error`
+   * (`channel_not_found`…), or rate limited.
+   */
+  refuseNext(method: string, refusal: Refusal, options: { after?: number } = {}): void {
     this.refusals.set(method, [...(this.refusals.get(method) ?? []), refusal]);
+    if (options.after) this.passes.set(method, options.after);
   }
 
   /**
@@ -112,7 +118,9 @@ export class SlackWebApi {
       json(res, 200, { ok: false, error: 'invalid_auth' });
       return;
     }
-    const refusal = this.refusals.get(method)?.shift();
+    const passes = this.passes.get(method) ?? 0;
+    if (passes > 0) this.passes.set(method, passes - 1);
+    const refusal = passes > 0 ? undefined : this.refusals.get(method)?.shift();
     if (refusal) this.onRefusal(method, 'status' in refusal ? 'ratelimited' : refusal.error);
     if (refusal && 'status' in refusal) {
       res

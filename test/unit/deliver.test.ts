@@ -3,7 +3,7 @@ import { deliverOutbox } from '../../functions/app/deliver.ts';
 import type { Notice, Notification } from '../../functions/model/notification.ts';
 import type { Notifier } from '../../functions/notify/notifier.ts';
 import { MemoryStateStore } from '../../functions/store/memory.ts';
-import type { Changes } from '../../functions/store/state-store.ts';
+import type { Changes, Claim } from '../../functions/store/state-store.ts';
 import type { Transition } from '../../functions/model/transition.ts';
 
 const at = (second: number) => new Date(Date.UTC(2026, 10, 21, 9, 0, second));
@@ -82,7 +82,7 @@ describe('delivering the outbox', () => {
     let stopping = false;
     /** SIGTERM comes just as this delivery finds the message taken. */
     class SigtermMeanwhile extends MemoryStateStore {
-      override async claim(id: string, now: Date, leaseUntil: Date): Promise<boolean> {
+      override async claim(id: string, now: Date, leaseUntil: Date): Promise<Claim | null> {
         const claimed = await super.claim(id, now, leaseUntil);
         stopping = true;
         return claimed;
