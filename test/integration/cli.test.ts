@@ -6,6 +6,7 @@ import { runCli } from '../support/cli.ts';
 import { ClusterServer, healthyCluster, pod } from '../support/cluster-server.ts';
 import { Poller } from '../support/poller.ts';
 import { SlackReceiver } from '../support/slack-receiver.ts';
+import { SlackWebApi } from '../support/slack-web-api.ts';
 
 async function file(yaml: string): Promise<string> {
   const path = join(await mkdtemp(join(tmpdir(), 'cli-')), 'targets.yaml');
@@ -140,6 +141,36 @@ describe('a test message, to see a route reach its channel', () => {
     expect(slack.messages.map((m) => m.text)).toEqual([
       'Test message from gcp-status-poller: route "data" reaches this channel. No action needed.',
     ]);
+  });
+
+  it('sends a test message through a Slack app route, and names what Slack refused', async () => {
+    const api = await SlackWebApi.start();
+    api.joined.add('C0123DATA');
+    const path = await file(
+      'routes:\n  data: { channel: C0123DATA }\ntargets:\n  - { name: b, kind: push, every: 1d, route: data }\n',
+    );
+    const env = {
+      TARGETS_FILE: path,
+      STATE_STORE: 'memory',
+      SLACK_BOT_TOKEN: api.token,
+      SLACK_API_URL: api.url,
+    };
+    const sent = await runCli(['test-notification', 'data'], env);
+    expect([sent.code, sent.stdout]).toEqual([
+      0,
+      'sent a test message through route data (slack app, channel C0123DATA)\n',
+    ]);
+    expect(api.channelMessages('C0123DATA').map((m) => m.text)).toEqual([
+      'Test message from gcp-status-poller: route "data" reaches this channel. No action needed.',
+    ]);
+    api.joined.delete('C0123DATA');
+    const refused = await runCli(['test-notification', 'data'], env);
+    await api.close();
+    expect([refused.code, refused.stderr]).toEqual([
+      1,
+      'test message not sent: Slack refused chat.postMessage: not_in_channel\n',
+    ]);
+    expect(sent.stdout + refused.stderr).not.toContain(api.token);
   });
 
   it('fails, rather than pass, when the route has no webhook here and would only be logged', async () => {
