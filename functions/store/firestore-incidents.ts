@@ -1,6 +1,7 @@
 import type { CollectionReference, Firestore } from '@google-cloud/firestore';
 import type { Incident } from '../model/incident.ts';
 import type { IncidentStore } from './incident-store.ts';
+import { expiresAfter } from './shared.ts';
 import type { OperationCount } from './state-store.ts';
 
 interface Pointer {
@@ -57,9 +58,10 @@ export class FirestoreIncidents implements IncidentStore {
 
   async create(incident: Incident): Promise<void> {
     const batch = this.db.batch();
-    batch.set(this.incidents.doc(docId(incident.id)), { incident: JSON.stringify(incident) });
+    const expireAt = expiresAfter(incident.openedAt);
+    batch.set(this.incidents.doc(docId(incident.id)), { incident: JSON.stringify(incident), expireAt });
     for (const target of Object.keys(incident.targets)) {
-      batch.set(this.pointers.doc(docId(target)), { incident: incident.id, resolvedBy: null });
+      batch.set(this.pointers.doc(docId(target)), { incident: incident.id, resolvedBy: null, expireAt });
     }
     await batch.commit();
     this.operations.writes += 1 + Object.keys(incident.targets).length;
@@ -79,10 +81,16 @@ export class FirestoreIncidents implements IncidentStore {
       const incident = parse(doc.get('incident') as string);
       change(incident);
       incident.version += 1;
-      tx.set(ref, { incident: JSON.stringify(incident) });
+      // Kept 90 days after its last change: an incident open for longer is not lost.
+      const expireAt = expiresAfter(new Date());
+      tx.set(ref, { incident: JSON.stringify(incident), expireAt });
       for (const target of touched) {
         const resolved = incident.targets[target]?.resolvedAt != null;
-        tx.set(this.pointers.doc(docId(target)), { incident: id, resolvedBy: resolved ? entry : null });
+        tx.set(this.pointers.doc(docId(target)), {
+          incident: id,
+          resolvedBy: resolved ? entry : null,
+          expireAt,
+        });
       }
       this.operations.writes += 1 + touched.length;
       return incident;

@@ -21,6 +21,7 @@ import {
   slotsForLegacy,
   writesAnything,
   type NewOutboxEntry,
+  expiresAfter,
 } from './shared.ts';
 import { FirestoreBoard } from './firestore-board.ts';
 import type { Changes, Claim, OperationCount, OutboxEntry, StateStore } from './state-store.ts';
@@ -182,7 +183,7 @@ export class FirestoreStateStore implements StateStore {
       const ids = planned.transitions.map((transition) => {
         const ref = this.transitions.doc();
         if (inline) {
-          tx.create(ref, { ...transition, notifiedAt: null });
+          tx.create(ref, { ...transition, notifiedAt: null, expireAt: expiresAfter(transition.at) });
           writes += 1;
         } else {
           history.push([ref, transition]);
@@ -201,7 +202,7 @@ export class FirestoreStateStore implements StateStore {
       const batch = this.db.batch();
       for (const [ref, transition] of history.slice(from, from + HISTORY_IN_TRANSACTION)) {
         // A merge without `notifiedAt`: a poll that delivered its message meanwhile has set it.
-        batch.set(ref, { ...transition }, { merge: true });
+        batch.set(ref, { ...transition, expireAt: expiresAfter(transition.at) }, { merge: true });
       }
       await batch.commit();
     }

@@ -128,3 +128,15 @@ export function newestPings<T>(pings: readonly T[], at: (ping: T) => number, kee
     .slice(0, keep)
     .map(({ ping }) => ping);
 }
+
+/**
+ * How long history is kept: transitions and the Slack app's incidents carry `expireAt`, this long
+ * after their last change, and Firestore's TTL policy on that field (terraform/firestore-ttl.tf)
+ * deletes them after it, so the history stays bounded and cheap (a status page shows 90 days).
+ */
+export const HISTORY_MS = 90 * 86_400_000;
+
+/** When a record last changed at `at` expires. */
+export function expiresAfter(at: Date): Date {
+  return new Date(at.getTime() + HISTORY_MS);
+}

@@ -1,3 +1,4 @@
+import { Firestore, type Timestamp } from '@google-cloud/firestore';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { EVENT_TYPE } from '../../functions/notify/slack-app.ts';
 import { GoogleFake } from '../support/google-fake.ts';
@@ -80,6 +81,13 @@ describe('the Slack app: one message per incident, its story in the thread', () 
       'https://console.cloud.google.com/datastream/streams/locations/asia-northeast1/instances/orders',
     );
     expect(message?.metadata).toMatchObject({ event_type: EVENT_TYPE, event_payload: { step: 'open' } });
+    // Kept 90 days, like the transitions (terraform/firestore-ttl.tf deletes it after).
+    const db = new Firestore({ projectId: env['GOOGLE_CLOUD_PROJECT'] ?? '' });
+    const [stored] = (await db.collection('incidents').get()).docs;
+    await db.terminate();
+    expect((stored?.get('expireAt') as Timestamp | undefined)?.toMillis()).toBeGreaterThan(
+      Date.now() + 89 * 86_400_000,
+    );
   });
 
   it('tells a reminder and a further change in the thread, and leaves the message as it was', async () => {

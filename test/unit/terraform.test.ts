@@ -175,6 +175,17 @@ describe('the Terraform module', () => {
     expect(tf.resource['google_secret_manager_secret_version']).toBeUndefined();
   });
 
+  it('has Firestore delete history past its expireAt: transitions, incidents and their pointers', () => {
+    const field = resource(tf, 'google_firestore_field', 'expire_at');
+    expect(field).toMatchObject({
+      for_each: '${toset(["transitions", "incidents", "incident-of"])}',
+      collection: '${var.collection_prefix}${each.value}',
+      field: 'expireAt',
+      database: '${var.firestore_database}',
+    });
+    expect(field['ttl_config']).toEqual([{}]);
+  });
+
   it('names the source object by the content hash, so every code or YAML change redeploys', () => {
     const object = resource(tf, 'google_storage_bucket_object', 'source');
     expect(object['name']).toBe('function-source-${data.archive_file.source.output_md5}.zip');
