@@ -2,7 +2,7 @@ import type { Dependencies } from '../app/dependencies.ts';
 import { PING_DELIVERY_BUDGET_MS } from '../app/ping.ts';
 import { POLL_DELIVERY_BUDGET_MS } from '../app/poll.ts';
 import { LogNotifier } from '../notify/log-notifier.ts';
-import { SlackAppNotifier } from '../notify/slack-app.ts';
+import type { Notifier } from '../notify/notifier.ts';
 import { SlackWebhookNotifier } from '../notify/slack-webhook.ts';
 import { pingWatchdog } from '../notify/watchdog.ts';
 import type { IncidentStore } from '../store/incident-store.ts';
@@ -22,9 +22,13 @@ export function createDependencies(settings: Settings, env: NodeJS.ProcessEnv, l
   const incidents = firestore
     ? withDeadline(firestore.incidents, STORE_DEADLINE_MS, 'Firestore')
     : new MemoryIncidents();
+  // @slack/web-api (~40 ms) loads with the first message the app sends, not at cold start.
   const app = slackApp
-    ? (channel: string) =>
-        new SlackAppNotifier(slackApp.token, channel, incidents, { apiUrl: slackApp.apiUrl })
+    ? (channel: string): Notifier =>
+        loadedOnSend(`slack app, channel ${channel}`, async () => {
+          const { SlackAppNotifier } = await import('../notify/slack-app.ts');
+          return new SlackAppNotifier(slackApp.token, channel, incidents, { apiUrl: slackApp.apiUrl });
+        })
     : undefined;
   return {
     targetsFile: settings.targetsFile,
@@ -110,4 +114,13 @@ function onFirstCall<T extends object>(load: () => Promise<T>, fixed: Partial<T>
       };
     },
   });
+}
+
+/** A notifier whose module loads with its first message; `destination` is known before. */
+function loadedOnSend(destination: string, load: () => Promise<Notifier>): Notifier {
+  const loaded = once(load);
+  return {
+    destination,
+    send: async (notification, deadline, outgoing) => (await loaded()).send(notification, deadline, outgoing),
+  };
 }

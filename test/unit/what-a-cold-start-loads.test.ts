@@ -73,6 +73,7 @@ describe('what a cold start loads', () => {
     );
     expect(loaded).not.toContain('functions/http/poll-handler.ts');
     expect(loaded).not.toContain('@google-cloud/firestore');
+    expect(loaded).not.toContain('@slack/web-api');
   });
 
   it('a poll, from a compiled targets file: the kinds its file has, and no YAML parser', async () => {
