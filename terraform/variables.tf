@@ -66,7 +66,7 @@ variable "time_zone" {
 
 variable "function_memory" {
   type        = string
-  description = "Memory of each poll function instance. 512Mi polls 10,000 heartbeat targets (peak RSS 241 MB in npm run bench, with the NODE_OPTIONS and MALLOC_ARENA_MAX this module sets); choose 1Gi beyond that."
+  description = "Memory of each poll function instance. 512Mi polls 10,000 heartbeat targets (peak RSS 241–272 MB in npm run bench, with the NODE_OPTIONS and MALLOC_ARENA_MAX this module sets); choose 1Gi beyond that."
   default     = "512Mi"
 
   validation {

@@ -11,8 +11,9 @@ interface Pointer {
 
 /**
  * Incidents in Firestore:
- * - `incidents/{channel}-{ts}`: the incident, as one JSON string (dates as ISO strings).
- * - `incident-of/{target}` (the name URI-encoded: names may hold `/`): `{ incident, resolvedBy }`,
+ * - `incidents/{channel/ts, URI-encoded}`: the incident, as one JSON string (dates as ISO
+ *   strings), and `expireAt`.
+ * - `incident-of/{target}` (the name URI-encoded: names may hold `/`): `{ incident, resolvedBy, expireAt }`,
  *   the incident the target is in (see IncidentStore).
  */
 export class FirestoreIncidents implements IncidentStore {
