@@ -6,7 +6,8 @@ import type { Document, LineCounter } from 'yaml';
  * synchronous code). A compiled config never needs it unless an issue is found: a cold start does
  * not pay for a YAML parser to have a line ready for a rare error. One instance for every caller.
  */
-export const yaml = () => createRequire(import.meta.url)('yaml') as typeof import('yaml');
+let loaded: typeof import('yaml') | undefined;
+export const yaml = () => (loaded ??= createRequire(import.meta.url)('yaml') as typeof import('yaml'));
 
 /** The line of a path such as `['targets', 2, 'headers', 'Authorization']` in `text`, found on first use. */
 export function lazyLines(text: string): (path: readonly PropertyKey[]) => number | undefined {

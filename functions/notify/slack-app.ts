@@ -6,15 +6,13 @@ import type { IncidentStore } from '../store/incident-store.ts';
 import { DeliveryError, type Notifier, type Outgoing } from './notifier.ts';
 import { incidentMessage } from './slack-incident.ts';
 import { noticesMessage, slackMessage, type SlackMessage } from './slack-message.ts';
+import { withinDeadline, type AttemptLimits } from './within-deadline.ts';
 
 /** States an incident keeps of one target: its message has room for a line each. */
 const MAX_STATES = 12;
 
 /** Edits of one incident in one delivery, at most, while others keep changing it. */
 const MAX_EDITS = 3;
-
-/** Less than this left before the deadline: not worth starting a request. */
-const MIN_ATTEMPT_MS = 500;
 
 /**
  * Slack's answers that no retry fixes until someone acts (invite the app, fix the token, pick
@@ -82,9 +80,7 @@ export class SlackAppNotifier implements Notifier {
   private readonly channel: string;
   private readonly incidents: IncidentStore;
   private readonly apiUrl: string | undefined;
-  private readonly timeoutMs: number;
-  private readonly maxRetryAfterMs: number;
-  private readonly sleep: (ms: number) => Promise<void>;
+  private readonly limits: AttemptLimits;
 
   constructor(token: string, channel: string, incidents: IncidentStore, options: SlackAppOptions = {}) {
     this.token = token;
@@ -93,15 +89,16 @@ export class SlackAppNotifier implements Notifier {
     this.incidents = incidents;
     this.apiUrl = options.apiUrl;
     // Below the 8 s an instance gets after SIGTERM, as for webhooks.
-    this.timeoutMs = options.timeoutMs ?? 7_000;
-    this.maxRetryAfterMs = options.maxRetryAfterMs ?? 30_000;
-    this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+    this.limits = {
+      timeoutMs: options.timeoutMs ?? 7_000,
+      maxRetryAfterMs: options.maxRetryAfterMs ?? 30_000,
+      sleep: options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
+    };
   }
 
   async send(notification: Notification, deadline: Date, outgoing?: Outgoing): Promise<void> {
-    const call = new Calls(this, deadline);
     if (!('notices' in notification)) {
-      await this.post(call, outgoing, 'message', slackMessage(notification));
+      await this.post(deadline, outgoing, 'message', slackMessage(notification));
       return;
     }
     const notices = notification.notices;
@@ -130,7 +127,7 @@ export class SlackAppNotifier implements Notifier {
 
     for (const { incident, notices: told } of threads.values()) {
       try {
-        await this.tellInThread(call, outgoing, incident, told);
+        await this.tellInThread(deadline, outgoing, incident, told);
       } catch (error) {
         if (!(error instanceof SlackRefusal && GONE.has(error.slackError))) throw error;
         // Someone deleted the incident's message: it is closed, and what its thread would have
@@ -139,14 +136,14 @@ export class SlackAppNotifier implements Notifier {
         for (const notice of told) (notice.toHealthy ? strays : opening).push(notice);
       }
     }
-    if (opening.length > 0) await this.open(call, outgoing, opening);
+    if (opening.length > 0) await this.open(deadline, outgoing, opening);
     // A recovery whose alert opened no incident here (sent by a webhook, or before the app).
-    if (strays.length > 0) await this.post(call, outgoing, 'recovered', noticesMessage(strays));
+    if (strays.length > 0) await this.post(deadline, outgoing, 'recovered', noticesMessage(strays));
   }
 
   /** Posts the alerts that open an incident, and records it. */
-  private async open(call: Calls, outgoing: Outgoing | undefined, opening: Notice[]): Promise<void> {
-    const ts = await this.post(call, outgoing, 'open', noticesMessage(opening));
+  private async open(deadline: Date, outgoing: Outgoing | undefined, opening: Notice[]): Promise<void> {
+    const ts = await this.post(deadline, outgoing, 'open', noticesMessage(opening));
     const openedAt = opening.reduce((a, n) => (n.at < a ? n.at : a), opening[0]?.at ?? new Date());
     await this.incidents.create({
       id: `${this.channel}/${ts}`,
@@ -168,12 +165,12 @@ export class SlackAppNotifier implements Notifier {
    * is made again from the newer version, so the last edit shows every change.
    */
   private async tellInThread(
-    call: Calls,
+    deadline: Date,
     outgoing: Outgoing | undefined,
     incident: Incident,
     told: readonly Notice[],
   ): Promise<void> {
-    await this.post(call, outgoing, `reply:${incident.ts}`, noticesMessage(told), incident.ts);
+    await this.post(deadline, outgoing, `reply:${incident.ts}`, noticesMessage(told), incident.ts);
     const touched = told.map((n) => n.target);
     let current = await this.incidents.update(incident.id, touched, outgoing?.id ?? '', (stored) => {
       for (const notice of told) follow(stored, notice);
@@ -185,7 +182,7 @@ export class SlackAppNotifier implements Notifier {
       const edited = incidentMessage(current);
       if (JSON.stringify(edited) === shown) return;
       shown = JSON.stringify(edited);
-      await call.run('chat.update', (client) =>
+      await this.call(deadline, 'chat.update', (client) =>
         client.chat.update({
           channel: this.channel,
           ts: incident.ts,
@@ -204,17 +201,17 @@ export class SlackAppNotifier implements Notifier {
    * that may have gone out before, first looks for the message its step posted then.
    */
   private async post(
-    call: Calls,
+    deadline: Date,
     outgoing: Outgoing | undefined,
     step: string,
     message: SlackMessage,
     threadTs?: string,
   ): Promise<string> {
     if (outgoing?.mayHaveBeenSent) {
-      const found = await this.find(call, outgoing, step, threadTs);
+      const found = await this.find(deadline, outgoing, step, threadTs);
       if (found) return found;
     }
-    const answer = await call.run('chat.postMessage', (client) =>
+    const answer = await this.call(deadline, 'chat.postMessage', (client) =>
       client.chat.postMessage({
         channel: this.channel,
         text: message.text,
@@ -231,14 +228,15 @@ export class SlackAppNotifier implements Notifier {
 
   /** The `ts` of the message this entry's step posted, if Slack has one. */
   private async find(
-    call: Calls,
+    deadline: Date,
     outgoing: Outgoing,
     step: string,
     threadTs: string | undefined,
   ): Promise<string | undefined> {
     let cursor: string | undefined;
     for (let page = 0; page < MAX_PAGES; page++) {
-      const answer = await call.run(
+      const answer = await this.call(
+        deadline,
         threadTs ? 'conversations.replies' : 'conversations.history',
         (client) => {
           const args = {
@@ -268,53 +266,23 @@ export class SlackAppNotifier implements Notifier {
     return undefined;
   }
 
-  /** What each call needs: a client bounded by the time left, and the rules for Slack's answers. */
-  clientFor(timeoutMs: number): WebClient {
-    return new WebClient(this.token, {
-      ...(this.apiUrl ? { slackApiUrl: this.apiUrl } : {}),
-      timeout: timeoutMs,
-      // One attempt: a retry is ours to decide, within the delivery's deadline.
-      retryConfig: { retries: 0 },
-      rejectRateLimitedCalls: true,
-      logLevel: LogLevel.ERROR,
-    });
-  }
-
-  get limits() {
-    return { timeoutMs: this.timeoutMs, maxRetryAfterMs: this.maxRetryAfterMs, sleep: this.sleep };
-  }
-}
-
-/** Web API calls within one delivery's deadline, each turned into a DeliveryError when it fails. */
-class Calls {
-  private readonly app: SlackAppNotifier;
-  private readonly deadline: Date;
-
-  constructor(app: SlackAppNotifier, deadline: Date) {
-    this.app = app;
-    this.deadline = deadline;
-  }
-
-  async run<T>(method: string, request: (client: WebClient) => Promise<T>): Promise<T> {
-    const { timeoutMs, maxRetryAfterMs, sleep } = this.app.limits;
-    for (let attempt = 0; ; attempt++) {
-      const left = this.deadline.getTime() - Date.now();
-      const timeout = Math.min(timeoutMs, left);
-      if (timeout < MIN_ATTEMPT_MS)
-        throw new DeliveryError('no time left in this delivery to reach Slack', false);
+  /** One Web API call within the delivery's deadline; Slack's refusal as a DeliveryError. */
+  private call<T>(deadline: Date, method: string, request: (client: WebClient) => Promise<T>): Promise<T> {
+    return withinDeadline(deadline, this.limits, async (timeoutMs) => {
+      const client = new WebClient(this.token, {
+        ...(this.apiUrl ? { slackApiUrl: this.apiUrl } : {}),
+        timeout: timeoutMs,
+        // One attempt: a retry is ours to decide, within the delivery's deadline.
+        retryConfig: { retries: 0 },
+        rejectRateLimitedCalls: true,
+        logLevel: LogLevel.ERROR,
+      });
       try {
-        return await request(this.app.clientFor(timeout));
+        return { answer: await request(client) };
       } catch (error) {
-        const failure = explain(method, error as WebAPICallError, timeout);
-        // Rate limited: Slack says when to come back. Once, and only if that fits.
-        const wait = failure.retryAfterMs;
-        if (attempt === 0 && wait !== null && wait <= maxRetryAfterMs && wait + MIN_ATTEMPT_MS <= left) {
-          await sleep(wait);
-          continue;
-        }
-        throw failure.error;
+        return explain(method, error as WebAPICallError, timeoutMs);
       }
-    }
+    });
   }
 }
 

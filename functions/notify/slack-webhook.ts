@@ -3,9 +3,7 @@ import type { Notification } from '../model/notification.ts';
 import { describeNetworkError } from '../net/network-error.ts';
 import { DeliveryError, type Notifier } from './notifier.ts';
 import { slackMessage, type SlackMessage } from './slack-message.ts';
-
-/** Less than this left before the deadline: not worth starting a request. */
-const MIN_ATTEMPT_MS = 500;
+import { withinDeadline, type Attempt, type AttemptLimits } from './within-deadline.ts';
 
 /** Slack's answers that no retry will fix: https://api.slack.com/messaging/webhooks#handling_errors */
 const PERMANENT_STATUSES = new Set([400, 403, 404, 410]);
@@ -29,47 +27,25 @@ export interface SlackWebhookOptions {
 export class SlackWebhookNotifier implements Notifier {
   readonly destination = 'slack';
   private readonly url: string;
-  private readonly timeoutMs: number;
-  private readonly maxRetryAfterMs: number;
-  private readonly sleep: (ms: number) => Promise<void>;
+  private readonly limits: AttemptLimits;
 
   constructor(url: string, options: SlackWebhookOptions = {}) {
     this.url = url;
     // Below the 8 s an instance gets after SIGTERM (runtime/shutdown.ts): a request under way
     // then always ends, and is marked sent, before the instance is killed.
-    this.timeoutMs = options.timeoutMs ?? 7_000;
-    this.maxRetryAfterMs = options.maxRetryAfterMs ?? 30_000;
-    this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+    this.limits = {
+      timeoutMs: options.timeoutMs ?? 7_000,
+      maxRetryAfterMs: options.maxRetryAfterMs ?? 30_000,
+      sleep: options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
+    };
   }
 
   async send(notification: Notification, deadline: Date): Promise<void> {
     const message = slackMessage(notification);
-    const left = () => deadline.getTime() - Date.now();
-    const first = await this.attempt(message, left());
-    if (first === null) return;
-    // Rate limited: Slack says when to come back. Once, and only if that fits before the deadline.
-    const wait = first.retryAfterMs;
-    if (wait !== null && wait <= this.maxRetryAfterMs && wait + MIN_ATTEMPT_MS <= left()) {
-      await this.sleep(wait);
-      const second = await this.attempt(message, left());
-      if (second === null) return;
-      throw second.error;
-    }
-    throw first.error;
+    await withinDeadline(deadline, this.limits, (timeoutMs) => this.attempt(message, timeoutMs));
   }
 
-  /** Null when Slack took the message. */
-  private async attempt(
-    message: SlackMessage,
-    leftMs: number,
-  ): Promise<{ error: DeliveryError; retryAfterMs: number | null } | null> {
-    const timeoutMs = Math.min(this.timeoutMs, leftMs);
-    if (timeoutMs < MIN_ATTEMPT_MS) {
-      return {
-        error: new DeliveryError('no time left in this delivery to reach Slack', false),
-        retryAfterMs: null,
-      };
-    }
+  private async attempt(message: SlackMessage, timeoutMs: number): Promise<Attempt<void>> {
     const seen: { retryAfter: string | null } = { retryAfter: null };
     // The client keeps response headers to itself; Retry-After is read on the way through.
     const capturing: FetchFunction = async (url, init) => {
@@ -80,7 +56,7 @@ export class SlackWebhookNotifier implements Notifier {
     const webhook = new IncomingWebhook(this.url, { timeout: timeoutMs, fetch: capturing });
     try {
       await webhook.send({ text: message.text, blocks: message.blocks as never });
-      return null;
+      return { answer: undefined };
     } catch (error) {
       if (error instanceof IncomingWebhookHTTPError) {
         const body = error.body.slice(0, 200);
