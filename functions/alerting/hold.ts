@@ -1,6 +1,6 @@
 import type { Target } from '../config/schema.ts';
 import type { TargetStatus } from '../model/target-status.ts';
-import { newTransition } from '../model/transition.ts';
+import { newTransition, type HoldReason } from '../model/transition.ts';
 import type { Decision } from './decide.ts';
 
 /**
@@ -11,12 +11,12 @@ import type { Decision } from './decide.ts';
 export function applyHold(
   target: Pick<Target, 'name'>,
   decision: Decision,
-  held: boolean,
+  held: HoldReason | null,
   now: Date,
 ): Decision {
   const { status, transition } = decision;
   const wasHeld = status.heldBack === true;
-  if (held) {
+  if (held !== null) {
     const holding = !status.healthy && (wasHeld || transition?.message === 'send');
     return {
       status: withHeldBack(status, holding),
@@ -25,7 +25,7 @@ export function applyHold(
         ? {
             transition: {
               ...transition,
-              message: transition.message === 'send' ? 'held' : transition.message,
+              ...(transition.message === 'send' ? { message: 'held' as const, heldBy: held } : {}),
             },
           }
         : {}),

@@ -32,6 +32,8 @@ const POLL_DETAIL_MIN = 100;
 export interface PlanOptions {
   /** Silenced by `?silence=` or a maintenance window at `now`. */
   silenced: (name: string) => boolean;
+  /** In a maintenance window at `now` (a silence that says so in the history); absent: none. */
+  inMaintenance?: (name: string) => boolean;
   /** The target's page for people, for the notice (the kind's console link). */
   consoleUrl: (target: Target) => string | null;
   /**
@@ -70,7 +72,13 @@ export function planChanges(
   const due: { transition: Transition; target: Target; index: number }[] = [];
   const decisions = observed.map(({ target }, i) => {
     // A dependent's alerts wait while what it depends on is down, as in a silence.
-    const held = options.silenced(target.name) || dependencyDown(target);
+    const held = options.silenced(target.name)
+      ? options.inMaintenance?.(target.name)
+        ? 'maintenance'
+        : 'silence'
+      : dependencyDown(target)
+        ? 'dependency'
+        : null;
     const decision = applyHold(target, raw[i] as Decision, held, now);
     const { transition } = decision;
     if (decision.write) changes.statuses.set(target.name, decision.status);

@@ -1,5 +1,6 @@
 import type { Decision } from '../alerting/decide.ts';
 import { planChanges } from '../alerting/plan.ts';
+import { maintenanceUntil } from '../alerting/maintenance.ts';
 import { silencedUntil } from '../alerting/silences.ts';
 import { observeAll, type Observed } from '../checks/observe-all.ts';
 import { discoveryKey } from '../checks/discovery.ts';
@@ -69,12 +70,16 @@ export async function runCycle(
   const now = deps.clock();
   // A discovered resource (`orders/abc`) is silenced with its discovery target (`orders`).
   const silenced = (name: string) => silences.has(name) || silences.has(name.split('/')[0] ?? name);
+  const windows = new Map(targets.map((t) => [t.name, t.maintenance]));
+  const inMaintenance = (name: string) =>
+    maintenanceUntil(windows.get(name) ?? windows.get(name.split('/')[0] ?? name) ?? [], startedAt) !== null;
   // A discovery target whose list failed has no one resource to link to.
   const linkOf = (target: Target) => (discoveryKey(target) === null ? consoleUrl(target) : null);
   const plan = (stored: ReadonlyMap<string, TargetStatus>) => {
     const members = reconcileMembers(observed, stored);
     const planned = planChanges(members.observed, stored, now, {
       silenced,
+      inMaintenance,
       consoleUrl: linkOf,
       observedAt: startedAt,
     });

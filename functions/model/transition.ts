@@ -15,6 +15,8 @@ export interface Transition {
   /** When the unhealthy spell began; for a recovery, the spell it ends. */
   unhealthySince: Date | null;
   message: MessageFate;
+  /** What held its message back, when `message` is `held` (absent in transitions before 0.3). */
+  heldBy?: HoldReason;
 }
 
 /**
@@ -30,6 +32,10 @@ export type Cause = (typeof causes)[number];
  */
 export const messageFates = ['send', 'held', 'none'] as const;
 export type MessageFate = (typeof messageFates)[number];
+
+/** What holds a target's alerts back: an ad-hoc silence, a maintenance window, a failing dependency. */
+export const holdReasons = ['silence', 'maintenance', 'dependency'] as const;
+export type HoldReason = (typeof holdReasons)[number];
 
 /** A state as a transition starts from or arrives at. */
 interface Side {

@@ -3,14 +3,18 @@ import {
   FieldValue,
   Timestamp,
   type DocumentReference,
+  type DocumentSnapshot,
   type Firestore,
+  type Transaction,
 } from '@google-cloud/firestore';
 import { DEFAULT_ROUTE } from '../config/default-route.ts';
 import type { Kind } from '../config/schema.ts';
+import type { TargetHistory } from '../model/history.ts';
 import type { Notice, Notification } from '../model/notification.ts';
 import type { Ping, PushRecord } from '../model/ping.ts';
 import type { Streak, TargetStatus } from '../model/target-status.ts';
 import type { Transition } from '../model/transition.ts';
+import { changedHistories } from './history.ts';
 import { lastField, summarizePings } from './push-records.ts';
 import {
   forgottenTargets,
@@ -122,6 +126,8 @@ export class FirestoreStateStore implements StateStore {
   private readonly db: Firestore;
   private readonly prefix: string;
   private readonly board: FirestoreBoard<string | MapEntry>;
+  /** Each target's history entry (model/history.ts), a JSON string, sharded as the board is. */
+  private readonly history: FirestoreBoard<string>;
   /** Documents read and written since the store was made (what Firestore bills). */
   readonly operations: OperationCount;
 
@@ -129,9 +135,11 @@ export class FirestoreStateStore implements StateStore {
     this.db = db;
     this.prefix = prefix;
     this.operations = operations;
-    this.board = new FirestoreBoard<string | MapEntry>(this.db.collection(`${prefix}status`), (reads) => {
+    const count = (reads: number) => {
       this.operations.reads += reads;
-    });
+    };
+    this.board = new FirestoreBoard<string | MapEntry>(this.db.collection(`${prefix}status`), count);
+    this.history = new FirestoreBoard<string>(this.db.collection(`${prefix}history`), count);
   }
   private get transitions() {
     return this.db.collection(`${this.prefix}transitions`);
@@ -158,6 +166,21 @@ export class FirestoreStateStore implements StateStore {
     );
   }
 
+  async histories(names: readonly string[]): Promise<Map<string, TargetHistory>> {
+    return this.db.runTransaction(
+      async (tx) => {
+        const read = await this.history.read((refs) => tx.getAll(...refs), names);
+        const found = new Map<string, TargetHistory>();
+        for (const name of selectedNames(read.entries.keys(), names)) {
+          const entry = read.entries.get(name);
+          if (entry !== undefined) found.set(name, JSON.parse(entry) as TargetHistory);
+        }
+        return found;
+      },
+      { readOnly: true },
+    );
+  }
+
   async record(
     names: readonly string[],
     plan: (previous: ReadonlyMap<string, TargetStatus>) => Changes,
@@ -175,10 +198,16 @@ export class FirestoreStateStore implements StateStore {
       if (planned.allTargets) await this.board.readMore(get, board);
       const forgotten = forgottenTargets(board.entries.keys(), planned);
       if (!writesAnything(planned, forgotten)) return planned;
+      // Every read before the first write, as a transaction wants.
+      const histories = await this.changeHistories(get, planned, forgotten, (name) => {
+        const entry = board.entries.get(name);
+        return entry === undefined ? undefined : fromEntry(entry);
+      });
 
       const set = new Map<string, string>();
       for (const [name, status] of planned.statuses) set.set(name, toEntry(status));
       let writes = this.board.write(tx, board, set, forgotten);
+      if (histories) writes += histories(tx);
       const inline = planned.transitions.length <= HISTORY_IN_TRANSACTION;
       const ids = planned.transitions.map((transition) => {
         const ref = this.transitions.doc();
@@ -208,6 +237,31 @@ export class FirestoreStateStore implements StateStore {
     }
     this.operations.writes += history.length;
     return changes;
+  }
+
+  /**
+   * Reads the history entries a plan changes or forgets (on a full poll, all of them, so that
+   * their shards follow their size, as the board's do) and returns their write; null when the
+   * plan touches no history (no transition, nothing forgotten): no read, no write.
+   */
+  private async changeHistories(
+    get: (refs: DocumentReference[]) => Promise<DocumentSnapshot[]>,
+    planned: Changes,
+    forgotten: readonly string[],
+    stored: (name: string) => TargetStatus | undefined,
+  ): Promise<((tx: Transaction) => number) | null> {
+    const touched = [...new Set(planned.transitions.map((t) => t.target))];
+    if (touched.length === 0 && forgotten.length === 0) return null;
+    const read = await this.history.read(get, [...touched, ...forgotten]);
+    if (planned.allTargets) await this.history.readMore(get, read);
+    const previous = (name: string) => {
+      const entry = read.entries.get(name);
+      return entry === undefined ? undefined : (JSON.parse(entry) as TargetHistory);
+    };
+    const changed = changedHistories(planned, previous, stored);
+    const set = new Map([...changed].map(([name, entry]) => [name, JSON.stringify(entry)]));
+    const gone = forgotten.filter((name) => read.entries.has(name));
+    return (tx) => this.history.write(tx, read, set, gone);
   }
 
   async undelivered(): Promise<OutboxEntry[]> {

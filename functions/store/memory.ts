@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
+import type { TargetHistory } from '../model/history.ts';
 import type { Ping, PushRecord } from '../model/ping.ts';
 import type { TargetStatus } from '../model/target-status.ts';
 import type { Transition } from '../model/transition.ts';
+import { changedHistories } from './history.ts';
 import { lastField, summarizePings } from './push-records.ts';
 import {
   forgottenTargets,
@@ -28,6 +30,7 @@ export class MemoryStateStore implements StateStore {
   /** Nothing is billed in memory. */
   readonly operations: OperationCount = { reads: 0, writes: 0 };
   readonly statuses = new Map<string, TargetStatus>();
+  readonly history = new Map<string, TargetHistory>();
   readonly transitions: (Transition & { id: string; notifiedAt: Date | null })[] = [];
   private readonly outbox = new Map<string, OutboxEntry & { claimedUntil: Date | null }>();
   private readonly pings = new Map<string, MemoryPushRecord>();
@@ -35,6 +38,15 @@ export class MemoryStateStore implements StateStore {
 
   read(names: readonly string[]): Promise<Map<string, TargetStatus>> {
     return Promise.resolve(this.pick(names));
+  }
+
+  histories(names: readonly string[]): Promise<Map<string, TargetHistory>> {
+    const found = new Map<string, TargetHistory>();
+    for (const name of selectedNames(this.history.keys(), names)) {
+      const entry = this.history.get(name);
+      if (entry) found.set(name, entry);
+    }
+    return Promise.resolve(found);
   }
 
   // Everything between reading and writing is synchronous, so no other poll can interleave.
@@ -45,7 +57,16 @@ export class MemoryStateStore implements StateStore {
     const changes = plan(this.pick(names));
     const forgotten = forgottenTargets(this.statuses.keys(), changes);
     if (!writesAnything(changes, forgotten)) return Promise.resolve(changes);
-    for (const name of forgotten) this.statuses.delete(name);
+    const histories = changedHistories(
+      changes,
+      (name) => this.history.get(name),
+      (name) => this.statuses.get(name),
+    );
+    for (const name of forgotten) {
+      this.statuses.delete(name);
+      this.history.delete(name);
+    }
+    for (const [name, entry] of histories) this.history.set(name, entry);
     for (const [name, status] of changes.statuses) this.statuses.set(name, status);
     const ids = changes.transitions.map((transition) => {
       const id = randomUUID();

@@ -1,3 +1,4 @@
+import type { TargetHistory } from '../model/history.ts';
 import type { Notice, Notification } from '../model/notification.ts';
 import type { Ping, PushRecord } from '../model/ping.ts';
 import type { TargetStatus } from '../model/target-status.ts';
@@ -63,8 +64,15 @@ export interface StateStore {
   read(names: readonly string[]): Promise<Map<string, TargetStatus>>;
 
   /**
+   * The history entries of these targets (selected as {@link read} selects), without writing:
+   * what a status page shows. Each is changed in the same write as its target's transitions.
+   */
+  histories(names: readonly string[]): Promise<Map<string, TargetHistory>>;
+
+  /**
    * Atomically: reads the stored states of `names` (as {@link read} selects them), calls `plan` with them and writes what it
-   * returns (new states, transitions, outbox entries). `plan` may run more than once when another
+   * returns (new states, transitions, outbox entries, and
+   * the history entries of the targets with transitions). `plan` may run more than once when another
    * poll wrote in between, and must therefore be pure; the result of the run that committed is
    * returned. This compare-and-set is what makes a transition recorded, and so sent, once.
    */

@@ -156,6 +156,72 @@ describe.each(stores)('the %s state store', (_, makeStore) => {
     expect([...(await store.read(['a', 'b'])).keys()]).toEqual(['a']);
   });
 
+  it('keeps a history entry for each target with transitions, in the same write, and forgets it with the target', async () => {
+    const store = makeStore();
+    const recovered = new Date(at.getTime() + 3_600_000);
+    const recovery = {
+      ...transition('a'),
+      from: 'FAILED',
+      fromHealthy: false,
+      to: 'RUNNING',
+      toHealthy: true,
+      at: recovered,
+    };
+    const healthy = { ...status, state: 'RUNNING', healthy: true, unhealthySince: null, since: recovered };
+    await store.record(['a', 'b'], () => ({
+      statuses: new Map([
+        ['a', status],
+        ['b', healthy],
+      ]),
+      transitions: [transition('a')],
+      messages: [],
+    }));
+    expect(await store.histories(['a', 'b'])).toEqual(
+      new Map([
+        [
+          'a',
+          {
+            since: at.getTime(),
+            down: {},
+            spells: [{ from: at.getTime(), to: null, states: ['FAILED'], alerted: true }],
+            exactFrom: 0,
+          },
+        ],
+      ]),
+    );
+
+    await store.record(['a'], () => ({
+      statuses: new Map([['a', healthy]]),
+      transitions: [recovery],
+      messages: [],
+    }));
+    const spell = {
+      from: at.getTime(),
+      to: recovered.getTime(),
+      states: ['FAILED', 'RUNNING'],
+      alerted: true,
+    };
+    expect((await store.histories(['a'])).get('a')?.spells).toEqual([spell]);
+
+    const nothing = { statuses: new Map<string, TargetStatus>(), transitions: [], messages: [] };
+    await store.record(['b'], () => ({ ...nothing, allTargets: ['b'] }));
+    expect(await store.histories(['a', 'b'])).toEqual(new Map());
+  });
+
+  it('reads the history entries of every member of a discovery target by its prefix', async () => {
+    const store = makeStore();
+    await store.record(['orders/x', 'orders/y', 'other'], () => ({
+      statuses: new Map([
+        ['orders/x', status],
+        ['orders/y', status],
+        ['other', status],
+      ]),
+      transitions: [transition('orders/x'), transition('orders/y'), transition('other')],
+      messages: [],
+    }));
+    expect([...(await store.histories(['orders/'])).keys()].sort()).toEqual(['orders/x', 'orders/y']);
+  });
+
   it('stores a target whose first observations are still being counted with no state at all', async () => {
     const store = makeStore();
     const counting: TargetStatus = { ...status, state: null, healthy: true, unhealthySince: null };

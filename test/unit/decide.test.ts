@@ -235,7 +235,7 @@ describe('holds (silences, maintenance windows, dependencies)', () => {
       const decision = applyHold(
         stream,
         decide(stream, { state, detail: '' }, stored, at(minute)),
-        held,
+        held ? 'silence' : null,
         at(minute),
       );
       stored = decision.status;
