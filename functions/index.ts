@@ -1,10 +1,10 @@
 /**
- * Entry point: registers the `poll` and `ping` HTTP functions with functions-framework. Only
- * wiring here (ARCHITECTURE.md): `npm start` serves `poll` and `npm run start:ping` serves `ping`
- * on PORT; Cloud Run functions use them as entry points.
+ * Entry point: registers the `poll`, `ping` and `status` HTTP functions with functions-framework.
+ * Only wiring here (ARCHITECTURE.md): Cloud Run functions use them as entry points; locally,
+ * `npm start` serves all three in one process (runtime/all-in-one.ts).
  *
- * Both deployments share this file, so it loads only the handler of the function it is started
- * as (functions-framework's `--target`, or FUNCTION_TARGET as Cloud Run sets it): a `ping`
+ * The three deployments share this file, so it loads only the handler of the function it is
+ * started as (functions-framework's `--target`, or FUNCTION_TARGET as Cloud Run sets it): a `ping`
  * instance does not load the poll's modules (its query schema pulls in zod, ~70 ms of a cold
  * start), nor the other way round. Loaded before the server listens, so that a module that cannot
  * load fails the start, not every request.
@@ -24,13 +24,18 @@ const settings = readSettings(process.env);
 const shutdown = new GracefulShutdown();
 const dependencies = { ...createDependencies(settings, process.env, log), stopping: () => shutdown.stopping };
 const target = startedAs(process.argv, process.env);
-if (target !== 'ping') {
+const serves = (name: string) => target === undefined || target === name;
+if (serves('poll')) {
   const { createPollHandler } = await import('./http/poll-handler.ts');
   http('poll', shutdown.track(outsideDomain(createPollHandler(dependencies))));
 }
-if (target !== 'poll') {
+if (serves('ping')) {
   const { createPingHandler } = await import('./http/ping-handler.ts');
   http('ping', shutdown.track(outsideDomain(createPingHandler(dependencies, settings.pingKey))));
+}
+if (serves('status')) {
+  const { createStatusHandler } = await import('./http/status-handler.ts');
+  http('status', shutdown.track(outsideDomain(createStatusHandler(dependencies, settings.statusPublic))));
 }
 
 /** The function this process serves, as functions-framework reads it (argv first); else undefined. */

@@ -1,6 +1,6 @@
 /**
  * The whole product in one local process (`npm start`): the poll on `/`, the ping under `/ping/`,
- * the status page under `/status/` (to come), and a schedule, `POLL_EVERY` (default 1m; `off`
+ * the status page under `/status/` (with its API and badges), and a schedule, `POLL_EVERY` (default 1m; `off`
  * disables), so push targets go late by themselves and one store serves the poll and the ping.
  * Never deployed as an entry point: Cloud Run runs `poll` and `ping` (functions/index.ts), which
  * never schedule themselves; Cloud Scheduler does.
@@ -12,6 +12,7 @@ import { formatDuration, PERIOD_RANGE } from '../config/duration.ts';
 import { refusedAsMalformed } from '../http/express-guard.ts';
 import { createPingHandler } from '../http/ping-handler.ts';
 import { createPollHandler } from '../http/poll-handler.ts';
+import { createStatusHandler } from '../http/status-handler.ts';
 import { createDependencies } from './create-dependencies.ts';
 import { jsonLogger, type Logger } from './log.ts';
 import { outsideDomain } from './outside-domain.ts';
@@ -28,6 +29,7 @@ const shutdown = new GracefulShutdown();
 const dependencies = { ...createDependencies(settings, process.env, log), stopping: () => shutdown.stopping };
 const pollHandler = createPollHandler(dependencies);
 const pingHandler = createPingHandler(dependencies, settings.pingKey);
+const statusHandler = createStatusHandler(dependencies, settings.statusPublic);
 
 const route: HttpFunction = async (req, res) => {
   // A ping path that does not decode reaches here as `/`, marked by the ping handler's hook.
@@ -38,8 +40,17 @@ const route: HttpFunction = async (req, res) => {
     await pingHandler(req, res);
   } else if (req.path === '/') {
     await pollHandler(req, res);
+  } else if (req.path === '/status') {
+    // Its links are relative: the page must be read as a folder.
+    res.redirect(301, `/status/${req.url.slice('/status'.length)}`);
+  } else if (req.path.startsWith('/status/')) {
+    req.url = req.url.slice('/status'.length);
+    await statusHandler(req, res);
   } else {
-    res.status(404).type('text/plain').send('not found: the poll is on /, pings under /ping/\n');
+    res
+      .status(404)
+      .type('text/plain')
+      .send('not found: the poll is on /, pings under /ping/, the status page on /status/\n');
   }
 };
 http('all', shutdown.track(outsideDomain(route)));

@@ -20,6 +20,8 @@ export interface Settings {
   pingKey: string | undefined;
   /** The Slack app: its bot token (a secret), the default route's channel, and `SLACK_API_URL`. */
   slackApp: { token: string; channel: string | undefined; apiUrl: string | undefined } | undefined;
+  /** The status page is open to anyone (`STATUS_PUBLIC=true`): it then shows no detail, route or console link. */
+  statusPublic: boolean;
 }
 
 /** Misconfigured environment: the function cannot start. */
@@ -57,6 +59,7 @@ export function readSettings(env: NodeJS.ProcessEnv): Settings {
     watchdogUrl: secretUrl(value, 'WATCHDOG_URL'),
     pingKey: readPingKey(value('PING_KEY')),
     slackApp: readSlackApp(value),
+    statusPublic: readFlag(value, 'STATUS_PUBLIC'),
   };
 }
 
@@ -75,6 +78,13 @@ function readSlackApp(value: (name: string) => string | undefined): Settings['sl
     throw new SettingsError(`SLACK_CHANNEL=${channel} is not a channel id such as C0123DATA`);
   }
   return { token, channel, apiUrl };
+}
+
+function readFlag(value: (name: string) => string | undefined, name: string): boolean {
+  const flag = value(name) ?? 'false';
+  if (flag !== 'true' && flag !== 'false')
+    throw new SettingsError(`${name}=${flag} is neither true nor false`);
+  return flag === 'true';
 }
 
 function readPingKey(key: string | undefined): string | undefined {

@@ -1,0 +1,156 @@
+import type { HttpFunction, Request, Response } from '@google-cloud/functions-framework';
+import { readStatus, type StatusDependencies } from '../app/status.ts';
+import { ConfigError } from '../config/errors.ts';
+import type { Logger } from '../runtime/log.ts';
+import { stateBadge, unknownBadge, uptimeBadge } from '../status/badge.ts';
+import { statusPage } from '../status/page.ts';
+import { filterRows, type StatusFilter, type StatusView, type TargetRow } from '../status/view.ts';
+
+/** The page's own markup and style only: no script, no frame, forms to itself. */
+const PAGE_POLICY =
+  "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
+
+/**
+ * The read-only status function (docs/http-api.md, "The status function"): GET or HEAD only.
+ *
+ *   /                                     the page (`?q=` text, `?show=all|unhealthy|held`)
+ *   /api/targets                          every target, as the page lists them (the same filter)
+ *   /api/targets/<name>/history           one target: 90 days by day, its windows, its incidents
+ *   /badge/<name>.svg                     its state
+ *   /badge/<name>/uptime-30d.svg          its uptime over 30 days
+ *
+ * Paths are relative to where it is served (`/status/` in the all-in-one), and so are its links.
+ * A name is one path segment: a discovered resource's `/` is written `%2F`.
+ */
+export function createStatusHandler(
+  deps: StatusDependencies & { log: Logger },
+  isPublic: boolean,
+): HttpFunction {
+  return async (req, res) => {
+    res.set('X-Content-Type-Options', 'nosniff').set('Referrer-Policy', 'no-referrer');
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      res
+        .status(405)
+        .set('Allow', 'GET, HEAD')
+        .type('text/plain')
+        .send('the status page is read-only: GET\n');
+      return;
+    }
+    const path = segments(req.url);
+    if (path === null) {
+      notFound(res);
+      return;
+    }
+    try {
+      await answer(req, res, path, () => readStatus(deps, { public: isPublic }));
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      deps.log('ERROR', `status page failed: ${message}`, {
+        errorType: error instanceof Error ? error.name : typeof error,
+      });
+      // A broken file names field and line (no secret is in it); anything else is not shown.
+      const shown = error instanceof ConfigError ? message : 'the state could not be read; see the logs';
+      res
+        .status(error instanceof ConfigError ? 500 : 503)
+        .set('Cache-Control', 'no-store')
+        .type('text/plain')
+        .send(`${shown}\n`);
+    }
+  };
+}
+
+async function answer(
+  req: Request,
+  res: Response,
+  path: string[],
+  read: () => Promise<{ view: StatusView }>,
+): Promise<void> {
+  const [first, second, third, fourth, ...rest] = path;
+  if (rest.length > 0) {
+    notFound(res);
+    return;
+  }
+  if (first === '' && second === undefined) {
+    const { view } = await read();
+    const filter = readFilter(req.query);
+    res.status(200).set('Cache-Control', 'no-store').set('Content-Security-Policy', PAGE_POLICY).type('html');
+    res.send(statusPage(view, filterRows(view.targets, filter), filter));
+    return;
+  }
+  if (first === 'api' && second === 'targets' && third === undefined) {
+    const { view } = await read();
+    // The list leaves out each target's 90 days and incidents: those are its history's.
+    const targets = filterRows(view.targets, readFilter(req.query)).map(listed);
+    res
+      .status(200)
+      .set('Cache-Control', 'no-store')
+      .json({ ...view, targets });
+    return;
+  }
+  if (first === 'api' && second === 'targets' && third !== undefined && fourth === 'history') {
+    const row = find((await read()).view, third);
+    if (!row) {
+      res
+        .status(404)
+        .set('Cache-Control', 'no-store')
+        .json({ error: `no target named ${third}` });
+      return;
+    }
+    res.status(200).set('Cache-Control', 'no-store').json(row);
+    return;
+  }
+  if (first === 'badge' && second !== undefined && fourth === undefined) {
+    const uptime = third === 'uptime-30d.svg';
+    const name = uptime
+      ? second
+      : second.endsWith('.svg') && third === undefined
+        ? second.slice(0, -4)
+        : null;
+    if (name === null) {
+      notFound(res);
+      return;
+    }
+    const row = find((await read()).view, name);
+    res
+      .status(row ? 200 : 404)
+      .set('Cache-Control', 'no-cache, max-age=0')
+      .type('image/svg+xml')
+      .send(row ? (uptime ? uptimeBadge(row) : stateBadge(row)) : unknownBadge(name));
+    return;
+  }
+  notFound(res);
+}
+
+function listed(row: TargetRow): Omit<TargetRow, 'days' | 'incidents'> {
+  const copy: Partial<TargetRow> = { ...row };
+  delete copy.days;
+  delete copy.incidents;
+  return copy as Omit<TargetRow, 'days' | 'incidents'>;
+}
+
+function find(view: StatusView, name: string): TargetRow | undefined {
+  return view.targets.find((t) => t.name === name);
+}
+
+function readFilter(query: Request['query']): StatusFilter {
+  const q = typeof query['q'] === 'string' ? query['q'].slice(0, 200) : '';
+  const show = query['show'];
+  return { q, show: show === 'unhealthy' || show === 'held' ? show : 'all' };
+}
+
+/** The path's segments after the leading `/`, each decoded; null when one does not decode. */
+function segments(url: string): string[] | null {
+  const pathname = url.split('?')[0] ?? '/';
+  try {
+    return pathname.slice(1).split('/').map(decodeURIComponent);
+  } catch {
+    return null;
+  }
+}
+
+function notFound(res: Response): void {
+  res
+    .status(404)
+    .type('text/plain')
+    .send('not found: the page is on /, the API under /api/targets, badges under /badge/\n');
+}
