@@ -46,7 +46,8 @@ locals {
     "${pair[0]}/${pair[1]}" => { project = pair[0], role = local.viewer_roles[pair[1]] }
   }
 
-  # What both functions need to find their state and their targets.
+  # What the poll and ping functions need to find their state and their targets (the status
+  # function takes only the part it needs: status.tf).
   function_environment = {
     GOOGLE_CLOUD_PROJECT        = var.project_id
     STATE_STORE                 = "firestore"

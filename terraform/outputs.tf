@@ -52,3 +52,18 @@ output "ping_service_account" {
   description = "Identity of the ping function (Firestore, the ping key and the Slack webhook only)."
   value       = local.ping_enabled ? google_service_account.ping[0].email : null
 }
+
+output "status_url" {
+  description = "URL of the status function (null with status_page = false); private unless status_public: open it with status_proxy_command."
+  value       = local.status_enabled ? google_cloudfunctions2_function.status[0].service_config[0].uri : null
+}
+
+output "status_proxy_command" {
+  description = "Serves the private status page on http://localhost:8080 with your own identity (you need roles/run.invoker on it: status_viewers); null with status_page = false."
+  value       = local.status_enabled ? "gcloud run services proxy ${google_cloudfunctions2_function.status[0].name} --region=${var.region} --project=${var.project_id}" : null
+}
+
+output "status_service_account" {
+  description = "Identity of the status function (roles/datastore.viewer only)."
+  value       = local.status_enabled ? google_service_account.status[0].email : null
+}

@@ -96,7 +96,7 @@ resource "google_cloudfunctions2_function" "ping" {
   ]
 }
 
-# The one public grant of this module, on the ping function alone.
+# Public always, on the ping function alone (the status page is public only with status_public).
 resource "google_cloud_run_v2_service_iam_member" "ping_public" {
   count = local.ping_enabled ? 1 : 0
 

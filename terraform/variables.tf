@@ -259,3 +259,40 @@ variable "ping_max_instances" {
     error_message = "ping_max_instances must be between 1 and 50."
   }
 }
+
+variable "status_page" {
+  type        = bool
+  description = "Deploy the read-only status function (entry point status, its own account reading Firestore only). False: no status function, and status_public and status_viewers do nothing."
+  default     = true
+}
+
+variable "status_public" {
+  type        = bool
+  description = "Let anyone invoke the status function: anyone with the URL sees the targets' names, states and uptime. The function then shows no detail, route or console link, since an error detail can carry what a target answered. False: only status_viewers may open it."
+  default     = false
+}
+
+variable "status_viewers" {
+  type        = list(string)
+  description = "Who may open the private status page (roles/run.invoker on the status function alone), as IAM members: user:…, group:…, serviceAccount:… or domain:…. They open it with the output status_proxy_command (gcloud run services proxy, which forwards with their identity)."
+  default     = []
+
+  validation {
+    condition = alltrue([
+      for member in var.status_viewers :
+      can(regex("^((user|group|serviceAccount):[^@\\s]+@[^@\\s]+\\.[^@\\s]+|domain:[A-Za-z0-9-]+(\\.[A-Za-z0-9-]+)+)$", member))
+    ])
+    error_message = "status_viewers are IAM members such as user:ana@example.com, group:oncall@example.com, serviceAccount:dash@acme.iam.gserviceaccount.com or domain:example.com."
+  }
+}
+
+variable "status_max_instances" {
+  type        = number
+  description = "Most status function instances at once; also what a public page can cost under load."
+  default     = 2
+
+  validation {
+    condition     = var.status_max_instances >= 1
+    error_message = "status_max_instances must be at least 1."
+  }
+}

@@ -25,19 +25,30 @@ function grants(): [string, string, string][] {
 }
 
 describe('the Terraform module', () => {
-  it('makes only the ping function public: one allUsers grant, run.invoker on that function alone', () => {
+  it('makes the ping function public always, the status function only with status_public, nothing else', () => {
     expect(tf.text).not.toContain('allAuthenticatedUsers');
-    expect(tf.text.match(/allUsers/g)).toHaveLength(1);
+    expect(tf.text.match(/allUsers/g)).toHaveLength(2);
     const publicGrants = grants().filter(([, , member]) => member === 'allUsers');
     expect(publicGrants).toEqual([
       ['google_cloud_run_v2_service_iam_member', 'roles/run.invoker', 'allUsers'],
+      ['google_cloud_run_v2_service_iam_member', 'roles/run.invoker', 'allUsers'],
     ]);
-    expect(resource(tf, 'google_cloud_run_v2_service_iam_member', 'ping_public')['name']).toBe(
-      '${google_cloudfunctions2_function.ping[0].name}',
+    const ping = resource(tf, 'google_cloud_run_v2_service_iam_member', 'ping_public');
+    expect(ping['name']).toBe('${google_cloudfunctions2_function.ping[0].name}');
+    expect(ping['count']).toBe('${local.ping_enabled ? 1 : 0}');
+    const status = resource(tf, 'google_cloud_run_v2_service_iam_member', 'status_public');
+    expect(status['name']).toBe('${google_cloudfunctions2_function.status[0].name}');
+    expect(status['count']).toBe('${local.status_enabled && var.status_public ? 1 : 0}');
+    expect(tf.variable['status_public']?.[0]).toMatchObject({ type: '${bool}', default: false });
+    expect(tf.variable['status_public']?.[0]?.['description']).toContain(
+      "anyone with the URL sees the targets' names, states and uptime",
     );
-    expect(
-      block(resource(tf, 'google_cloudfunctions2_function', 'poller'), 'service_config')['ingress_settings'],
-    ).toBe('${var.ingress}');
+    for (const name of ['poller', 'status']) {
+      expect(
+        block(resource(tf, 'google_cloudfunctions2_function', name), 'service_config')['ingress_settings'],
+        name,
+      ).toBe('${var.ingress}');
+    }
   });
 
   it('gives the ping account Firestore and its secrets only (the ping key, the webhook for immediate alerts)', () => {
@@ -52,6 +63,109 @@ describe('the Terraform module', () => {
       '${google_service_account.ping[0].email}',
     );
     expect(tf.text).toContain('{ PING_KEY = var.ping_key_secret_id }');
+  });
+
+  it('gives the status account roles/datastore.viewer and nothing else: no secret, no watched service', () => {
+    const statusGrants = grants().filter(([, , member]) => member.includes('google_service_account.status'));
+    expect(statusGrants).toEqual([
+      [
+        'google_project_iam_member',
+        'roles/datastore.viewer',
+        'serviceAccount:${google_service_account.status[0].email}',
+      ],
+    ]);
+    expect(statusGrants.map(([, role]) => role)).not.toContain('roles/secretmanager.secretAccessor');
+    expect(resource(tf, 'google_service_account', 'status')['account_id']).toBe('${var.name}-status');
+    // What var.name may be (a first and a last character around {1,18}), and the suffix, fit the
+    // 30 characters of a service account id.
+    const name = String(block(tf.variable['name']?.[0] ?? {}, 'validation')['condition']);
+    const longest = 2 + Number(/\{1,(\d+)\}/.exec(name)?.[1]);
+    expect(longest).toBe(20);
+    expect(longest + '-status'.length).toBeLessThanOrEqual(30);
+  });
+
+  it('deploys the status function with entry point status, under its own account, 256Mi and V8 sized to it', () => {
+    const fn = resource(tf, 'google_cloudfunctions2_function', 'status');
+    expect(fn['count']).toBe('${local.status_enabled ? 1 : 0}');
+    expect(block(fn, 'build_config')).toMatchObject({
+      runtime: '${var.runtime}',
+      entry_point: 'status',
+      service_account: '${google_service_account.build.id}',
+    });
+    expect(JSON.stringify(block(fn, 'build_config')['source'])).toBe(
+      JSON.stringify(
+        block(resource(tf, 'google_cloudfunctions2_function', 'poller'), 'build_config')['source'],
+      ),
+    );
+    const service = block(fn, 'service_config');
+    expect(service).toMatchObject({
+      service_account_email: '${google_service_account.status[0].email}',
+      available_memory: '256Mi',
+      timeout_seconds: 30,
+      max_instance_count: '${var.status_max_instances}',
+      ingress_settings: '${var.ingress}',
+    });
+    expect(service['environment_variables']).toBe(
+      '${merge(local.status_environment, { NODE_OPTIONS = local.node_options["256Mi"] })}',
+    );
+    expect(tf.variable['status_page']?.[0]).toMatchObject({ type: '${bool}', default: true });
+    expect(tf.variable['status_max_instances']?.[0]).toMatchObject({ default: 2 });
+    expect(tf.variable['status_max_instances']?.[0]?.['validation']).toBeDefined();
+    // Every status resource goes with status_page.
+    for (const [type, byName] of Object.entries(tf.resource))
+      for (const [name, [body]] of Object.entries(byName))
+        if (name.startsWith('status'))
+          expect(String(body?.['count'] ?? body?.['for_each']), `${type}.${name}`).toContain(
+            'local.status_enabled',
+          );
+  });
+
+  it('gives the status function what finds its state and targets, STATUS_PUBLIC, and no secret or Slack variable', () => {
+    const service = block(resource(tf, 'google_cloudfunctions2_function', 'status'), 'service_config');
+    expect(service['dynamic']).toBeUndefined();
+    expect(service['secret_environment_variables']).toBeUndefined();
+    const locals = Object.assign({}, ...tf.locals) as Record<string, unknown>;
+    const environment = locals['status_environment'] as Record<string, string>;
+    expect(Object.keys(environment).sort()).toEqual([
+      'FIRESTORE_COLLECTION_PREFIX',
+      'FIRESTORE_DATABASE',
+      'GOOGLE_CLOUD_PROJECT',
+      'MALLOC_ARENA_MAX',
+      'STATE_STORE',
+      'STATUS_PUBLIC',
+      'TARGETS_FILE',
+    ]);
+    for (const [name, value] of Object.entries(environment)) {
+      expect(name).not.toMatch(/SLACK|WEBHOOK|TOKEN|SECRET|PING|WATCHDOG/);
+      if (name !== 'STATUS_PUBLIC') expect(value, name).toBe(`\${local.function_environment.${name}}`);
+    }
+    expect(environment['STATUS_PUBLIC']).toBe('${var.status_public ? "true" : "false"}');
+  });
+
+  it('lets the status viewers, and only they, invoke the status function', () => {
+    const viewers = resource(tf, 'google_cloud_run_v2_service_iam_member', 'status_viewers');
+    expect(viewers).toMatchObject({
+      for_each: '${local.status_enabled ? toset(var.status_viewers) : toset([])}',
+      name: '${google_cloudfunctions2_function.status[0].name}',
+      role: 'roles/run.invoker',
+      member: '${each.value}',
+    });
+    const onStatus = Object.values(tf.resource['google_cloud_run_v2_service_iam_member'] ?? {})
+      .map(([body]) => body ?? {})
+      .filter((body) => String(body['name']).includes('google_cloudfunctions2_function.status'))
+      .map((body) => String(body['member']))
+      .sort();
+    expect(onStatus).toEqual(['${each.value}', 'allUsers']);
+    const variable = tf.variable['status_viewers']?.[0];
+    expect(variable).toMatchObject({ type: '${list(string)}', default: [] });
+    const condition = String(block(variable ?? {}, 'validation')['condition']);
+    for (const prefix of ['user', 'group', 'serviceAccount', 'domain']) expect(condition).toContain(prefix);
+    expect(tf.output['status_proxy_command']?.[0]?.['value']).toContain(
+      'gcloud run services proxy ${google_cloudfunctions2_function.status[0].name} --region=${var.region} --project=${var.project_id}',
+    );
+    expect(tf.output['status_url']?.[0]?.['value']).toContain(
+      'google_cloudfunctions2_function.status[0].service_config[0].uri',
+    );
   });
 
   it('gives the runtime account exactly Firestore, the watched services’ viewer roles and its own secrets', () => {
@@ -214,7 +328,7 @@ describe('the Terraform module', () => {
       expect(variable?.['description'], name).toEqual(expect.any(String));
       expect(variable?.['type'], name).toBeDefined();
     }
-    for (const name of ['region', 'runtime', 'schedule', 'ingress', 'function_memory']) {
+    for (const name of ['region', 'runtime', 'schedule', 'ingress', 'function_memory', 'status_viewers']) {
       expect(tf.variable[name]?.[0]?.['validation'], name).toBeDefined();
     }
   });
