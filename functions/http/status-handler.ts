@@ -1,6 +1,7 @@
 import type { HttpFunction, Request, Response } from '@google-cloud/functions-framework';
 import { readStatus, type StatusDependencies } from '../app/status.ts';
 import { ConfigError } from '../config/errors.ts';
+import { refusedAsMalformed } from './express-guard.ts';
 import type { Logger } from '../runtime/log.ts';
 import { stateBadge, unknownBadge, uptimeBadge } from '../status/badge.ts';
 import { statusPage } from '../status/page.ts';
@@ -36,7 +37,8 @@ export function createStatusHandler(
         .send('the status page is read-only: GET\n');
       return;
     }
-    const path = segments(req.url);
+    // A path that does not decode reaches here as `/` (express-guard.ts), marked.
+    const path = refusedAsMalformed(req) ? null : segments(req.url);
     if (path === null) {
       notFound(res);
       return;

@@ -10,6 +10,7 @@ import type { Dependencies } from '../../functions/app/dependencies.ts';
 import type { PollReport } from '../../functions/app/report.ts';
 import { createPingHandler } from '../../functions/http/ping-handler.ts';
 import { createPollHandler } from '../../functions/http/poll-handler.ts';
+import { createStatusHandler } from '../../functions/http/status-handler.ts';
 import { createDependencies } from '../../functions/runtime/create-dependencies.ts';
 import { jsonLogger } from '../../functions/runtime/log.ts';
 import { readSettings } from '../../functions/runtime/settings.ts';
@@ -28,8 +29,13 @@ export class Poller {
   url = '';
   /** The `ping` function of the same deployment, served beside `poll`. */
   pingUrl = '';
+  /** The `status` function of the same deployment (STATUS_PUBLIC as `env` says). */
+  statusUrl = '';
+  /** The poll's dependencies, as the status function would have them (its store, its clock). */
+  deps!: Dependencies;
   private server!: Server;
   private pingServer!: Server;
+  private statusServer!: Server;
   readonly targetsFile: string;
 
   private constructor(targetsFile: string) {
@@ -67,10 +73,14 @@ export class Poller {
     const id = randomUUID();
     http(`poll-${id}`, createPollHandler(pollSide.deps));
     http(`ping-${id}`, createPingHandler(pingSide.deps, pingSide.settings.pingKey));
+    http(`status-${id}`, createStatusHandler(pollSide.deps, pollSide.settings.statusPublic));
+    poller.deps = pollSide.deps;
     poller.server = getTestServer(`poll-${id}`);
     poller.pingServer = getTestServer(`ping-${id}`);
+    poller.statusServer = getTestServer(`status-${id}`);
     poller.url = await serve(poller.server);
     poller.pingUrl = await serve(poller.pingServer);
+    poller.statusUrl = await serve(poller.statusServer);
     return poller;
   }
 
@@ -92,7 +102,7 @@ export class Poller {
   }
 
   async close(): Promise<void> {
-    await Promise.all([stop(this.server), stop(this.pingServer)]);
+    await Promise.all([stop(this.server), stop(this.pingServer), stop(this.statusServer)]);
   }
 }
 
