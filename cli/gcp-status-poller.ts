@@ -4,12 +4,14 @@
  *
  *   validate [file] [--env]                     check the targets file (before deploying)
  *   poll [--dry-run] [--target NAME]… [--json]   one poll, read as a table
+ *   status [--json] [--filter TEXT] [--show …]   the status page's table, from the store
  *   test-notification [route] [--url URL]        a test message through a route
  *   exec <ping-url> -- <command> [args…]         run a job between two pings
  */
 import { parseArgs } from 'node:util';
 import { execWithPings } from './exec.ts';
 import { pollFromTerminal } from './poll.ts';
+import { statusFromTerminal } from './status.ts';
 import { testNotification } from './test-notification.ts';
 import { validate, type Io } from './validate.ts';
 
@@ -18,6 +20,8 @@ const USAGE = `usage:
                                                    --env: also that every \${VAR} and route webhook is set here
   gcp-status-poller poll [--dry-run] [--target NAME]... [--json] [--verbose]
                                                    one poll with this environment's store and Slack
+  gcp-status-poller status [--json] [--filter TEXT] [--show all|unhealthy|held]
+                                                   the status page's table: states, uptime, recent incidents
   gcp-status-poller test-notification [route] [--url FUNCTION_URL --token ID_TOKEN]
                                                    a test message through a route (default: default), here or
                                                    through a deployed poll function
@@ -67,6 +71,15 @@ async function main(argv: string[]): Promise<number> {
       },
       io,
     );
+  }
+  if (verb === 'status') {
+    const { values } = parseArgs({
+      args: rest,
+      options: { json: { type: 'boolean' }, filter: { type: 'string' }, show: { type: 'string' } },
+    });
+    const show = values.show ?? 'all';
+    if (show !== 'all' && show !== 'unhealthy' && show !== 'held') return usage();
+    return statusFromTerminal({ json: values.json ?? false, filter: { q: values.filter ?? '', show } }, io);
   }
   if (verb === 'test-notification') {
     const { values, positionals } = parseArgs({

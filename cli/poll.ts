@@ -3,6 +3,7 @@ import type { PollReport, TargetReport } from '../functions/app/report.ts';
 import { createDependencies } from '../functions/runtime/create-dependencies.ts';
 import { jsonLogger } from '../functions/runtime/log.ts';
 import { readSettings } from '../functions/runtime/settings.ts';
+import { columns } from './columns.ts';
 import type { Io } from './validate.ts';
 
 /**
@@ -42,17 +43,9 @@ export function table(report: PollReport): string[] {
     t.changed ? `was ${t.previousState ?? 'never seen'}` : '',
     (t.detail.split('\n')[0] ?? '').slice(0, 100),
   ]);
-  const head = ['TARGET', 'KIND', 'STATE', 'HEALTH', 'CHANGE', 'DETAIL'];
-  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: string[]) =>
-    cells
-      .map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i] ?? 0)))
-      .join('  ')
-      .trimEnd();
   const unhealthy = report.targets.filter((t) => !t.healthy).length;
   return [
-    line(head),
-    ...rows.map(line),
+    ...columns(['TARGET', 'KIND', 'STATE', 'HEALTH', 'CHANGE', 'DETAIL'], rows),
     '',
     `${report.targets.length} targets, ${unhealthy} unhealthy; ${report.notifications.sent} sent, ` +
       `${report.notifications.pending} pending; ${report.durationMs} ms`,

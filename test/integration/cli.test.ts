@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../support/cli.ts';
 import { ClusterServer, healthyCluster, pod } from '../support/cluster-server.ts';
-import { Poller } from '../support/poller.ts';
+import { freshProject, Poller } from '../support/poller.ts';
 import { SlackReceiver } from '../support/slack-receiver.ts';
 import { SlackWebApi } from '../support/slack-web-api.ts';
 
@@ -125,6 +125,51 @@ describe('gcp-status-poller poll, from a terminal', () => {
       /^web +cluster-heartbeat +DEGRADED +UNHEALTHY +was never seen +APIGW\/apigw-0: database=false/,
     );
     expect(lines[3]).toMatch(/^1 targets, 1 unhealthy; 0 sent, 0 pending; \d+ ms$/);
+  });
+});
+
+describe('gcp-status-poller status, from a terminal', () => {
+  it("prints the status page's table from the store: states, uptime, and the week's incidents", async () => {
+    const project = freshProject();
+    const key = 'k3y-0123456789abcdef';
+    const yaml =
+      'targets:\n  - { name: orders, kind: push, every: 1h }\n  - { name: billing, kind: push, every: 1h }\n';
+    const poller = await Poller.start({ GOOGLE_CLOUD_PROJECT: project, PING_KEY: key }, yaml);
+    await poller.ping(`/${key}/orders`);
+    await poller.ping(`/${key}/billing/fail`);
+    await poller.close();
+
+    const { code, stdout, stderr } = await runCli(['status'], {
+      GOOGLE_CLOUD_PROJECT: project,
+      TARGETS_FILE: poller.targetsFile,
+    });
+    expect([code, stderr]).toEqual([0, '']);
+    const lines = stdout.split('\n');
+    expect(lines[0]).toMatch(/^TARGET +STATE +FOR +24H +7D +30D +90D +ROUTE +DETAIL$/);
+    expect(lines[1]).toMatch(
+      /^billing +✗ FAILED +\S+ +0\.00% +0\.00% +0\.00% +0\.00% +default +the job reported a failure/,
+    );
+    expect(lines[2]).toMatch(/^orders +✓ UP +\S+ +100% +100% +100% +100% +default +last ping/);
+    expect(lines[4]).toBe('2 targets: 1 unhealthy, 1 healthy');
+    expect(stdout).toMatch(
+      /INCIDENTS, LAST 7 DAYS\nTARGET +STARTED +ENDED +LASTED +STATES +ALERT\nbilling +\S+ \S+ +ongoing +\S+ +FAILED +alerted/,
+    );
+
+    const json = await runCli(['status', '--json', '--show', 'unhealthy'], {
+      GOOGLE_CLOUD_PROJECT: project,
+      TARGETS_FILE: poller.targetsFile,
+    });
+    const view = JSON.parse(json.stdout) as { targets: { name: string }[] };
+    expect(view.targets.map((t) => t.name)).toEqual(['billing']);
+  });
+
+  it('says there is no store to read without a project, and exits 1', async () => {
+    const { code, stderr } = await runCli(['status'], {
+      GOOGLE_CLOUD_PROJECT: '',
+      FIRESTORE_EMULATOR_HOST: '',
+    });
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/^no store to read: set GOOGLE_CLOUD_PROJECT/);
   });
 });
 
