@@ -3,7 +3,6 @@ import { formatDuration } from '../functions/config/duration.ts';
 import { createDependencies } from '../functions/runtime/create-dependencies.ts';
 import { jsonLogger } from '../functions/runtime/log.ts';
 import { readSettings } from '../functions/runtime/settings.ts';
-import { percent } from '../functions/status/page.ts';
 import {
   filterRows,
   recentIncidents,
@@ -11,7 +10,7 @@ import {
   type StatusView,
   type TargetRow,
 } from '../functions/status/view.ts';
-import { WINDOWS } from '../functions/status/uptime.ts';
+import { percent, WINDOWS } from '../functions/status/uptime.ts';
 import { columns } from './columns.ts';
 import type { Io } from './validate.ts';
 

@@ -91,7 +91,7 @@ export async function deliverOutbox(
       block(entry);
       continue;
     }
-    const names = entry.targets.join(', ');
+    const what = described(entry);
     if (entry.targets.some((target) => blocked.has(target))) {
       hold(entry);
       continue;
@@ -105,7 +105,7 @@ export async function deliverOutbox(
     if (!notifier) {
       // Its route was removed from the targets file (or, for a ping, its webhook is not in this
       // function's environment): keep it for a poll that has the route.
-      hold(entry, `notification for ${names} not delivered: route "${entry.route}" is not defined`);
+      hold(entry, `${what} not delivered: route "${entry.route}" is not defined`);
       continue;
     }
     const now = clock();
@@ -134,7 +134,7 @@ export async function deliverOutbox(
               true,
             );
       await store.release(entry.id, failed.message);
-      const failure = `notification for ${names} not delivered to route ${entry.route} (${notifier.destination}): ${failed.message}`;
+      const failure = `${what} not delivered to route ${entry.route} (${notifier.destination}): ${failed.message}`;
       hold(entry, failure);
       log(failed.permanent ? 'ERROR' : 'WARNING', failure, {
         targets: entry.targets,
@@ -154,7 +154,7 @@ export async function deliverOutbox(
   // whose lease outlives this delivery (its poll died mid-send) is pending, and this poll says so.
   const stopping = options.stopping ?? (() => false);
   for (const entry of await sentElsewhere(store, elsewhere, deadline, stopping)) {
-    hold(entry, `notification for ${entry.targets.join(', ')} is being sent by another poll`);
+    hold(entry, `${described(entry)} is being sent by another poll`);
   }
   if (unstarted > 0) {
     result.failures.push(
@@ -164,4 +164,11 @@ export async function deliverOutbox(
     );
   }
   return result;
+}
+
+/** An entry as failures name it: by its targets, or as the report it is. */
+function described(entry: OutboxEntry): string {
+  return 'report' in entry.notification
+    ? `weekly report of route ${entry.route}`
+    : `notification for ${entry.targets.join(', ')}`;
 }

@@ -2,6 +2,7 @@ import { loadKinds } from '../checks/registry.ts';
 import { loadConfig } from '../config/load.ts';
 import { resolveAll } from '../config/resolve.ts';
 import { runCycle } from './cycle.ts';
+import { queueDueReports } from './reports.ts';
 import type { Dependencies } from './dependencies.ts';
 import { logReport, pollReport, type PollReport } from './report.ts';
 
@@ -47,6 +48,16 @@ export async function poll(deps: Dependencies, options: PollOptions): Promise<Po
     await deps.store.silence(options.silence.target, new Date(startedAt.getTime() + options.silence.forMs));
   }
   if (options.unsilence) await deps.store.silence(options.unsilence, null);
+  // Before the cycle, whose delivery then sends them. A report that cannot be made must not stop
+  // the alerts: it is said, and tried again on the next poll.
+  if (full && !options.dryRun) {
+    await queueDueReports(deps, config, startedAt).catch((error: unknown) => {
+      deps.log(
+        'ERROR',
+        `weekly reports not queued: ${error instanceof Error ? error.message : String(error)}`,
+      );
+    });
+  }
 
   const cycle = await runCycle(deps, config, resolved, {
     dryRun: options.dryRun,

@@ -17,7 +17,7 @@ export interface CompiledConfig {
 }
 
 /** Raised when what a compiled config holds changes shape: an older one is then ignored. */
-const FORMAT = 1;
+const FORMAT = 2;
 
 /** Where the compiled form of a targets file is kept. */
 export function compiledPath(file: string): string {
@@ -36,11 +36,11 @@ export function sourceHash(text: string): string {
 export async function compileFile(file: string, into = compiledPath(file)): Promise<void> {
   const text = await readTargetsText(file);
   const { parseConfig } = await import('./parse.ts');
-  const { concurrency, routes, targets } = parseConfig(text, file);
+  const { concurrency, routes, weeklyReports, targets } = parseConfig(text, file);
   const compiled: CompiledConfig = {
     format: FORMAT,
     source: sourceHash(text),
-    config: { concurrency, routes, targets },
+    config: { concurrency, routes, weeklyReports, targets },
   };
   await writeFile(into, JSON.stringify(compiled));
 }

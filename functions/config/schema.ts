@@ -111,6 +111,18 @@ const inherited = {
 type InheritedShape = typeof inherited;
 export type InheritedKey = keyof InheritedShape;
 
+/** The environment variable that holds a route's incoming webhook URL (a secret: never in the file). */
+const webhookVariable = z
+  .string()
+  .regex(/^[A-Z_][A-Z0-9_]*$/, 'must name an environment variable, e.g. SLACK_WEBHOOK_DATA');
+
+/** Reports a route gets besides alerts: `weekly`, every Monday (UTC), uptime and incidents of the week before; `none`. */
+const reportSchema = z
+  .enum(['weekly', 'none'])
+  .describe(
+    'weekly: every Monday (UTC), the uptime and incidents of the week before, in one message; none: no report',
+  );
+
 /** What a target gets when neither it nor `defaults:` sets a key, written as in the YAML. */
 const inheritedDefaults: { [K in InheritedKey]: z.input<InheritedShape[K]> } = {
   mention: [],
@@ -123,18 +135,20 @@ const inheritedDefaults: { [K in InheritedKey]: z.input<InheritedShape[K]> } = {
 };
 
 const defaults = z
-  .strictObject(
-    Object.fromEntries(
+  .strictObject({
+    ...(Object.fromEntries(
       Object.entries(inherited).map(([key, schema]) => [
         key,
         // prefault: the default is parsed like YAML input, so '10s' becomes 10000 as a written value would.
         z.prefault(schema as z.ZodType, inheritedDefaults[key as InheritedKey]),
       ]),
-    ) as { [K in InheritedKey]: z.ZodPrefault<InheritedShape[K]> },
-  )
+    ) as { [K in InheritedKey]: z.ZodPrefault<InheritedShape[K]> }),
+    // Not a target's: the report of every route (the default one included) that sets none.
+    report: reportSchema.default('none'),
+  })
   .prefault({})
-  .describe('Values every target gets unless it sets its own');
-export type Inherited = z.output<typeof defaults>;
+  .describe("Values every target gets unless it sets its own; report: the routes' reports");
+export type Inherited = Omit<z.output<typeof defaults>, 'report'>;
 
 /** Keys every kind accepts. */
 const common = {
@@ -407,9 +421,8 @@ export const targetsFile = z
       .record(
         z.string().regex(/^[a-z][a-z0-9_-]*$/, 'route names are lowercase letters, digits, - and _'),
         z.union([
-          z
-            .string()
-            .regex(/^[A-Z_][A-Z0-9_]*$/, 'must name an environment variable, e.g. SLACK_WEBHOOK_DATA'),
+          webhookVariable,
+          z.strictObject({ webhook: webhookVariable, report: reportSchema.optional() }),
           z.strictObject({
             channel: z
               .string()
@@ -418,12 +431,13 @@ export const targetsFile = z
                 'must be a channel id such as C0123DATA (the channel’s details show it)',
               )
               .describe('The channel the Slack app (SLACK_BOT_TOKEN) posts to: it must be invited there'),
+            report: reportSchema.optional(),
           }),
         ]),
       )
       .default({})
       .describe(
-        'Named routes: an incoming webhook (the environment variable holding its URL), or { channel: C… } posted by the Slack app',
+        'Named routes: an incoming webhook (the environment variable holding its URL, or { webhook: VAR }), or { channel: C… } posted by the Slack app; report: weekly sends it a weekly report',
       ),
     targets: z
       .array(target, {
@@ -484,12 +498,28 @@ export const targetsFile = z
       seen.add(t.name);
     });
   })
-  .transform((file) => ({
-    concurrency: file.concurrency,
-    /** Route name → the environment variable holding its webhook URL, or the app's channel. */
-    routes: file.routes,
-    targets: file.targets.map((spec) => inherit(spec, file.defaults, file.maintenance)),
-  }));
+  .transform((file) => {
+    const { report, ...inheritable } = file.defaults;
+    const reportOf = (route: RouteSpec | undefined) =>
+      typeof route === 'object' && route.report !== undefined ? route.report : report;
+    return {
+      concurrency: file.concurrency,
+      /** Route name → the environment variable holding its webhook URL, or the app's channel. */
+      routes: Object.fromEntries(
+        Object.entries(file.routes).map(([name, route]) => [
+          name,
+          typeof route === 'string' ? route : 'webhook' in route ? route.webhook : { channel: route.channel },
+        ]),
+      ),
+      /** The routes (`default` among them) that get a weekly report. */
+      weeklyReports: [DEFAULT_ROUTE, ...Object.keys(file.routes)].filter(
+        (name) => reportOf(file.routes[name]) === 'weekly',
+      ),
+      targets: file.targets.map((spec) => inherit(spec, inheritable, file.maintenance)),
+    };
+  });
+
+type RouteSpec = string | { report?: 'weekly' | 'none' | undefined };
 
 /** Whether `from` depends on `to`, directly or through others. */
 function reaches(dependsOn: ReadonlyMap<string, readonly string[]>, from: string, to: string): boolean {

@@ -1,3 +1,4 @@
+import type { WeeklyReport } from './report.ts';
 import type { Transition } from './transition.ts';
 
 /**
@@ -35,4 +36,7 @@ export interface TestMessage {
 
 /** What a notifier is asked to deliver: the notices of one route from one poll (or ping). */
 export type Notification =
-  { notices: Notice[] } | { prerendered: PrerenderedSlackMessage } | { test: TestMessage };
+  | { notices: Notice[] }
+  | { prerendered: PrerenderedSlackMessage }
+  | { test: TestMessage }
+  | { report: WeeklyReport };

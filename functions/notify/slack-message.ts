@@ -1,4 +1,6 @@
 import { formatDuration } from '../config/duration.ts';
+import { reportMessage } from './slack-report.ts';
+import { escapeSlack } from './slack-text.ts';
 import type { Notice, Notification, PrerenderedSlackMessage } from '../model/notification.ts';
 
 /** A Slack message: Block Kit blocks and the plain-text fallback. */
@@ -7,10 +9,7 @@ export type SlackMessage = PrerenderedSlackMessage;
 /** Slack rejects a section text over 3000 characters; leave room for the code fence. */
 const MAX_DETAIL = 2800;
 
-/** Slack's three control characters; everything from a target passes through here. https://api.slack.com/reference/surfaces/formatting#escaping */
-export function escapeSlack(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-}
+export { escapeSlack };
 
 /** `<!date^…>` renders in each reader's own time zone; the fallback is for clients that cannot. */
 function slackDate(at: Date): string {
@@ -94,6 +93,7 @@ const firstLine = (detail: string, max: number) => escapeSlack(detail.split('\n'
 export function slackMessage(notification: Notification): SlackMessage {
   if ('prerendered' in notification) return notification.prerendered;
   if ('test' in notification) return testMessage(notification.test.route, notification.test.at);
+  if ('report' in notification) return reportMessage(notification.report);
   return noticesMessage(notification.notices);
 }
 

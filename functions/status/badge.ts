@@ -2,7 +2,8 @@
  * Badges for a README or a wiki, in the flat style of shields.io, so they sit beside the others a
  * repository shows: `<name> | RUNNING`, `uptime 30d | 99.95%`.
  */
-import { escape, percent } from './page.ts';
+import { escape } from './page.ts';
+import { percent } from './uptime.ts';
 import type { TargetRow } from './view.ts';
 
 const COLORS = { good: '#2da44e', fair: '#d4a72c', bad: '#cf222e', none: '#8c959f' } as const;

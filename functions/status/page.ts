@@ -11,7 +11,7 @@ import {
   type StatusView,
   type TargetRow,
 } from './view.ts';
-import { WINDOWS, type Window } from './uptime.ts';
+import { percent, WINDOWS, type Window } from './uptime.ts';
 
 /** How often the page reloads itself. */
 export const REFRESH_SECONDS = 60;
@@ -98,7 +98,7 @@ function targetRow(r: TargetRow, now: number, isPublic: boolean): string {
     ? ` <a class="console" href="${escape(r.consoleUrl)}" rel="noreferrer">console</a>`
     : '';
   const since = r.since
-    ? ` <span class="since" title="${escape(r.since)}">for ${formatDuration(now - Date.parse(r.since))}</span>`
+    ? ` <span class="since" title="${escape(r.since)}">${lasted(now - Date.parse(r.since))}</span>`
     : '';
   const held = r.held
     ? `<span class="held">${r.held.by === 'maintenance' ? 'in maintenance' : 'silenced'} until ${escape(clock(Date.parse(r.held.until)))} UTC</span>`
@@ -106,7 +106,7 @@ function targetRow(r: TargetRow, now: number, isPublic: boolean): string {
   const cells = [
     `<td class="name"><a href="api/targets/${encodeURIComponent(r.name)}/history" title="history (JSON)">${name}</a><span class="kind">${escape(r.kind)}</span>${link}</td>`,
     `<td class="state"><span class="pill ${r.health}">${escape(r.state ?? 'not checked yet')}</span>${since}${held}</td>`,
-    `<td class="uptime">${(Object.keys(WINDOWS) as Window[]).map((w) => `<span><b>${percent(r.uptime[w])}</b> ${w}</span>`).join('')}</td>`,
+    `<td class="uptime">${(Object.keys(WINDOWS) as Window[]).map((w) => `<span><b>${percent(r.uptime[w])}</b> <small>${w}</small></span>`).join(' ')}</td>`,
     `<td class="bar"><div class="days" role="img" aria-label="daily uptime, last 90 days">${r.days
       .map(
         (d) =>
@@ -115,8 +115,8 @@ function targetRow(r: TargetRow, now: number, isPublic: boolean): string {
       .join('')}</div></td>`,
   ];
   if (!isPublic) {
-    cells.push(`<td class="route">${escape(r.route ?? '')}</td>`);
-    cells.push(`<td class="detail">${escape(shorten(r.detail ?? '', 300))}</td>`);
+    cells.push(`<td class="route" data-label="Route">${escape(r.route ?? '')}</td>`);
+    cells.push(`<td class="detail" data-label="Detail">${escape(shorten(r.detail ?? '', 300))}</td>`);
   }
   return `<tr id="t-${name}" data-target="${name}" data-health="${r.health}"${r.held ? ' data-held="true"' : ''}>${cells.join('')}</tr>`;
 }
@@ -132,19 +132,17 @@ function incidentRow(i: IncidentRow): string {
   }</td><td>${formatDuration(i.durationMs)}</td><td>${i.states.map(escape).join(' → ')}</td><td>${alert}</td></tr>`;
 }
 
-/** 0.99953 → `99.95%`, never rounded up to 100% while anything was down. */
-export function percent(uptime: number | null): string {
-  if (uptime === null) return '—';
-  if (uptime >= 1) return '100%';
-  return `${(Math.floor(uptime * 10_000) / 100).toFixed(2)}%`;
-}
-
 function dayClass(uptime: number | null): string {
   if (uptime === null) return 'none';
   if (uptime >= 1) return 'up';
   if (uptime >= 0.99) return 'mostly';
   if (uptime >= 0.95) return 'partly';
   return 'down';
+}
+
+/** For how long a state has held, to the second: `for 2h 5m`, or `just now`. */
+function lasted(ms: number): string {
+  return ms < 1000 ? 'just now' : `for ${formatDuration(ms)}`;
 }
 
 function clock(ms: number, withDate = false): string {
@@ -162,29 +160,29 @@ export function escape(text: string): string {
 }
 
 const CSS = `
-:root{color-scheme:light dark;--bg:#fff;--fg:#1f2328;--muted:#656d76;--line:#d0d7de;--up:#2da44e;--mostly:#8ccf7e;--partly:#d4a72c;--down:#cf222e;--none:#e1e4e8}
-@media (prefers-color-scheme:dark){:root{--bg:#0d1117;--fg:#e6edf3;--muted:#8d96a0;--line:#30363d;--none:#2d333b}}
+:root{color-scheme:light dark;--bg:#fff;--fg:#1f2328;--muted:#656d76;--line:#d0d7de;--up:#2da44e;--mostly:#8ccf7e;--partly:#d4a72c;--down:#cf222e;--none:#e1e4e8;--bad-text:#cf222e;--good-text:#1a7f37;--held-text:#9a6700;--pill-up:#1a7f37;--pill-down:#cf222e;--pill-none:#6e7781}
+@media (prefers-color-scheme:dark){:root{--bg:#0d1117;--fg:#e6edf3;--muted:#8d96a0;--line:#30363d;--none:#2d333b;--bad-text:#ff7b72;--good-text:#3fb950;--held-text:#d29922;--pill-none:#57606a}}
 *{box-sizing:border-box}
 body{margin:0 auto;max-width:1200px;padding:16px;font:14px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;background:var(--bg);color:var(--fg)}
 h1{margin:0 0 4px;font-size:24px}h2{font-size:18px;margin:24px 0 8px}
 a{color:inherit}
-.summary{font-size:18px;font-weight:600;margin:4px 0}.summary.bad{color:var(--down)}.summary.good{color:var(--up)}
+.summary{font-size:18px;font-weight:600;margin:4px 0}.summary.bad{color:var(--bad-text)}.summary.good{color:var(--good-text)}
 .meta,.kind,.since,footer,.empty{color:var(--muted)}
-.filter{display:flex;flex-wrap:wrap;gap:8px;margin:12px 0}
+.filter{display:flex;flex-wrap:wrap;align-items:center;gap:8px;margin:12px 0}
 .filter input{flex:1 1 220px;padding:6px 8px;font:inherit}.filter select,.filter button{padding:6px 8px;font:inherit}
 table{width:100%;border-collapse:collapse}
 th,td{text-align:left;vertical-align:top;padding:8px 6px;border-bottom:1px solid var(--line)}
 th{font-weight:600;color:var(--muted)}
 .name a{font-weight:600}.kind{display:block;font-size:12px}.console{font-size:12px}
-.pill{display:inline-block;padding:1px 8px;border-radius:10px;font-weight:600;font-size:12px;color:#fff;background:var(--muted)}
-.pill.healthy{background:var(--up)}.pill.unhealthy{background:var(--down)}
-.since,.held{display:block;font-size:12px}.held{color:var(--partly)}
-.uptime span{display:inline-block;min-width:92px;font-size:12px}.uptime b{font-size:13px}
+.pill{display:inline-block;padding:1px 8px;border-radius:10px;font-weight:600;font-size:12px;color:#fff;background:var(--pill-none)}
+.pill.healthy{background:var(--pill-up)}.pill.unhealthy{background:var(--pill-down)}
+.since,.held{display:block;font-size:12px}.held{color:var(--held-text);font-weight:600}
+.uptime{white-space:nowrap}.uptime span{display:inline-block;min-width:62px;font-size:12px}.uptime b{display:block;font-size:13px}.uptime small{color:var(--muted)}
 .bar{min-width:200px;width:32%}
 .days{display:flex;gap:1px;height:26px}.days i{flex:1;border-radius:1px;background:var(--none)}
 .days .up{background:var(--up)}.days .mostly{background:var(--mostly)}.days .partly{background:var(--partly)}.days .down{background:var(--down)}
 .detail{max-width:320px;overflow-wrap:anywhere;font-size:12px}
-tr[data-health=unhealthy] .name a{color:var(--down)}
+tr[data-health=unhealthy] .name a{color:var(--bad-text)}
 .incidents .ongoing td{font-weight:600}
 @media (max-width:720px){
  thead{display:none}
@@ -192,6 +190,7 @@ tr[data-health=unhealthy] .name a{color:var(--down)}
  tr{padding:10px 0;border-bottom:1px solid var(--line)}
  td{border:0;padding:3px 0}
  .bar{width:100%}
+ td[data-label]::before{content:attr(data-label) " ";color:var(--muted);font-size:12px}
  .incidents td:nth-child(n+2)::before{color:var(--muted);font-size:12px;margin-right:6px}
  .incidents td:nth-child(2)::before{content:"Started"}.incidents td:nth-child(3)::before{content:"Ended"}
  .incidents td:nth-child(4)::before{content:"Lasted"}.incidents td:nth-child(5)::before{content:"States"}

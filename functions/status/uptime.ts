@@ -86,3 +86,10 @@ export function knownHistory(status: TargetStatus, history: TargetHistory | unde
     exactFrom: 0,
   };
 }
+
+/** 0.99953 → `99.95%`, never rounded up to 100% while anything was down. */
+export function percent(uptime: number | null): string {
+  if (uptime === null) return '—';
+  if (uptime >= 1) return '100%';
+  return `${(Math.floor(uptime * 10_000) / 100).toFixed(2)}%`;
+}

@@ -12,6 +12,7 @@ import type { Kind } from '../config/schema.ts';
 import type { TargetHistory } from '../model/history.ts';
 import type { Notice, Notification } from '../model/notification.ts';
 import type { Ping, PushRecord } from '../model/ping.ts';
+import type { WeeklyReport } from '../model/report.ts';
 import type { Streak, TargetStatus } from '../model/target-status.ts';
 import type { Transition } from '../model/transition.ts';
 import { changedHistories } from './history.ts';
@@ -95,6 +96,8 @@ interface StoredOutbox {
   route?: string;
   /** What happened, rendered by the notifier when it sends (since 0.2). */
   notices?: StoredNotice[];
+  /** A weekly report (model/report.ts), as JSON; such an entry has no targets or notices. */
+  report?: string;
   /** Before 0.2, the Slack message itself: its fallback text… */
   text?: string;
   /** …and its Block Kit as JSON (Firestore cannot hold arrays in arrays). */
@@ -146,6 +149,9 @@ export class FirestoreStateStore implements StateStore {
   }
   private get outbox() {
     return this.db.collection(`${this.prefix}outbox`);
+  }
+  private get reportsDoc() {
+    return this.db.collection(`${this.prefix}status`).doc('reports');
   }
   private get silencesDoc() {
     return this.db.collection(`${this.prefix}status`).doc('silences');
@@ -347,6 +353,37 @@ export class FirestoreStateStore implements StateStore {
     return found;
   }
 
+  async reportsQueued(): Promise<Map<string, string>> {
+    const weeks = ((await this.reportsDoc.get()).get('weeks') ?? {}) as Record<string, string>;
+    this.operations.reads += 1;
+    return new Map(Object.entries(weeks));
+  }
+
+  queueReport(route: string, week: string, report: WeeklyReport | null, createdAt: Date): Promise<boolean> {
+    return this.db.runTransaction(async (tx) => {
+      const snapshot = await tx.get(this.reportsDoc);
+      this.operations.reads += 1;
+      const queued = snapshot.get(new FieldPath('weeks', route)) as string | undefined;
+      if (queued !== undefined && queued >= week) return false;
+      tx.set(this.reportsDoc, { weeks: { [route]: week } }, { merge: true });
+      this.operations.writes += 1;
+      if (report === null) return true;
+      const entry: StoredOutbox = {
+        targets: [],
+        transitionIds: [],
+        route,
+        report: JSON.stringify(report),
+        createdAt: Timestamp.fromDate(createdAt),
+        attempts: 0,
+        lastError: null,
+        claimedUntil: null,
+      };
+      tx.create(this.outbox.doc(), entry);
+      this.operations.writes += 1;
+      return true;
+    });
+  }
+
   async silence(name: string, until: Date | null): Promise<void> {
     await this.silencesDoc.set(
       { targets: { [name]: until ? Timestamp.fromDate(until) : FieldValue.delete() } },
@@ -445,8 +482,9 @@ function toStoredNotice(notice: Notice): StoredNotice {
   };
 }
 
-/** Reads both shapes of the outbox: notices (0.2 on) and a Slack message rendered before 0.2. */
+/** Reads every shape of the outbox: notices (0.2 on), a weekly report, and a Slack message rendered before 0.2. */
 function fromStoredNotification(data: StoredOutbox): Notification {
+  if (data.report !== undefined) return { report: JSON.parse(data.report) as WeeklyReport };
   if (data.notices) {
     return {
       notices: data.notices.map((n) => ({

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { TargetHistory } from '../model/history.ts';
 import type { Ping, PushRecord } from '../model/ping.ts';
+import type { WeeklyReport } from '../model/report.ts';
 import type { TargetStatus } from '../model/target-status.ts';
 import type { Transition } from '../model/transition.ts';
 import { changedHistories } from './history.ts';
@@ -35,6 +36,7 @@ export class MemoryStateStore implements StateStore {
   private readonly outbox = new Map<string, OutboxEntry & { claimedUntil: Date | null }>();
   private readonly pings = new Map<string, MemoryPushRecord>();
   private readonly silenced = new Map<string, Date>();
+  private readonly reportWeeks = new Map<string, string>();
 
   read(names: readonly string[]): Promise<Map<string, TargetStatus>> {
     return Promise.resolve(this.pick(names));
@@ -142,6 +144,30 @@ export class MemoryStateStore implements StateStore {
       if (record && pings) found.set(name, summarizePings(record, pings));
     }
     return Promise.resolve(found);
+  }
+
+  reportsQueued(): Promise<Map<string, string>> {
+    return Promise.resolve(new Map(this.reportWeeks));
+  }
+
+  queueReport(route: string, week: string, report: WeeklyReport | null, createdAt: Date): Promise<boolean> {
+    const queued = this.reportWeeks.get(route);
+    if (queued !== undefined && queued >= week) return Promise.resolve(false);
+    this.reportWeeks.set(route, week);
+    if (report === null) return Promise.resolve(true);
+    const id = randomUUID();
+    this.outbox.set(id, {
+      id,
+      targets: [],
+      transitionIds: [],
+      route,
+      notification: { report },
+      createdAt,
+      attempts: 0,
+      lastError: null,
+      claimedUntil: null,
+    });
+    return Promise.resolve(true);
   }
 
   silence(name: string, until: Date | null): Promise<void> {

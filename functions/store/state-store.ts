@@ -1,5 +1,6 @@
 import type { TargetHistory } from '../model/history.ts';
 import type { Notice, Notification } from '../model/notification.ts';
+import type { WeeklyReport } from '../model/report.ts';
 import type { Ping, PushRecord } from '../model/ping.ts';
 import type { TargetStatus } from '../model/target-status.ts';
 import type { Transition } from '../model/transition.ts';
@@ -114,6 +115,16 @@ export interface StateStore {
 
   /** What the store has read and written since it was made (polls report the difference). */
   readonly operations: OperationCount;
+
+  /** The week (its Monday, `YYYY-MM-DD`) each route's weekly report was last queued for. */
+  reportsQueued(): Promise<Map<string, string>>;
+
+  /**
+   * Puts a route's weekly report in the outbox for delivery, once per route and `week`: atomically
+   * with recording the week as done (`report` null: done with nothing to tell). False when that
+   * week was done already (by an overlapping poll), and nothing is written.
+   */
+  queueReport(route: string, week: string, report: WeeklyReport | null, createdAt: Date): Promise<boolean>;
 
   /** Silences target `name` until `until`, or lifts its silence (null). */
   silence(name: string, until: Date | null): Promise<void>;

@@ -47,12 +47,12 @@ describe('the local all-in-one', () => {
     expect(await state()).toBe('DOWN');
   });
 
-  it('answers 404 for any path but / and /ping/…', async () => {
+  it('answers 404 for any path but /, /ping/… and /status/…', async () => {
     // A stray request (a browser asks for more than it was given) must not run a poll.
     const answer = await fetch(`${fn.url}/index.html`);
     expect([answer.status, await answer.text()]).toEqual([
       404,
-      'not found: the poll is on /, pings under /ping/\n',
+      'not found: the poll is on /, pings under /ping/, the status page on /status/\n',
     ]);
   });
 });

@@ -123,7 +123,7 @@ describe('the status function, against history in the Firestore emulator', () =>
     expect(page.body).toMatch(
       /<tr id="t-billing" data-target="billing" data-health="unhealthy" data-held="true">/,
     );
-    expect(page.body).toContain('<b>75.00%</b> 24h');
+    expect(page.body).toContain('<b>75.00%</b> <small>24h</small>');
     expect(page.body).toContain('title="2026-11-20: 75.00%"');
     expect(page.body).toMatch(
       /<td>orders<\/td><td>2026-11-20 01:00<\/td><td>2026-11-20 01:30<\/td><td>30m<\/td><td>FAILED → UP<\/td><td>alerted<\/td>/,
