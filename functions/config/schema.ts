@@ -123,6 +123,15 @@ const reportSchema = z
     'weekly: every Monday (UTC), the uptime and incidents of the week before, in one message; none: no report',
   );
 
+/** The first problem of a route written as an object, with the key it is about. */
+function objectFormIssue(
+  issues: readonly { path: PropertyKey[]; message: string }[] | undefined,
+): string | undefined {
+  const first = issues?.[0];
+  if (!first) return undefined;
+  return first.path.length > 0 ? `${first.path.map(String).join('.')}: ${first.message}` : first.message;
+}
+
 /** What a target gets when neither it nor `defaults:` sets a key, written as in the YAML. */
 const inheritedDefaults: { [K in InheritedKey]: z.input<InheritedShape[K]> } = {
   mention: [],
@@ -420,20 +429,32 @@ export const targetsFile = z
     routes: z
       .record(
         z.string().regex(/^[a-z][a-z0-9_-]*$/, 'route names are lowercase letters, digits, - and _'),
-        z.union([
-          webhookVariable,
-          z.strictObject({ webhook: webhookVariable, report: reportSchema.optional() }),
-          z.strictObject({
-            channel: z
-              .string()
-              .regex(
-                /^[CG][A-Z0-9]{2,}$/,
-                'must be a channel id such as C0123DATA (the channel’s details show it)',
-              )
-              .describe('The channel the Slack app (SLACK_BOT_TOKEN) posts to: it must be invited there'),
-            report: reportSchema.optional(),
-          }),
-        ]),
+        z.union(
+          [
+            webhookVariable,
+            z
+              .strictObject({
+                webhook: webhookVariable.optional(),
+                channel: z
+                  .string()
+                  .regex(
+                    /^[CG][A-Z0-9]{2,}$/,
+                    'must be a channel id such as C0123DATA (the channel’s details show it)',
+                  )
+                  .describe('The channel the Slack app (SLACK_BOT_TOKEN) posts to: it must be invited there')
+                  .optional(),
+                report: reportSchema.optional(),
+              })
+              .refine((route) => (route.webhook === undefined) !== (route.channel === undefined), {
+                message:
+                  'needs either webhook (the environment variable holding its URL) or channel (C…, posted by the Slack app)',
+              }),
+          ],
+          // An object that fails is the object form's failure: say what in it, not "invalid input".
+          {
+            error: (issue) => (issue.code === 'invalid_union' ? objectFormIssue(issue.errors[1]) : undefined),
+          },
+        ),
       )
       .default({})
       .describe(
@@ -508,7 +529,11 @@ export const targetsFile = z
       routes: Object.fromEntries(
         Object.entries(file.routes).map(([name, route]) => [
           name,
-          typeof route === 'string' ? route : 'webhook' in route ? route.webhook : { channel: route.channel },
+          typeof route === 'string'
+            ? route
+            : route.webhook !== undefined
+              ? route.webhook
+              : { channel: route.channel ?? '' },
         ]),
       ),
       /** The routes (`default` among them) that get a weekly report. */

@@ -68,10 +68,15 @@ describe('a compiled targets file', () => {
   it('stands in for the file it was made from, and only for that very text', async () => {
     const file = await fileWith('targets:\n  - { name: a, kind: push, every: 1d }\n');
     // Forged for the file's text, so that what loadConfig returns shows which one it read.
-    const config = { concurrency: 64, routes: {}, targets: [{ name: 'from-compiled', kind: 'push' }] };
+    const config = {
+      concurrency: 64,
+      routes: {},
+      weeklyReports: [],
+      targets: [{ name: 'from-compiled', kind: 'push' }],
+    };
     await writeFile(
       compiledPath(file),
-      JSON.stringify({ format: 1, source: sourceHash(await readFile(file, 'utf8')), config }),
+      JSON.stringify({ format: 2, source: sourceHash(await readFile(file, 'utf8')), config }),
     );
     expect((await loadConfig(file)).targets.map((t) => t.name)).toEqual(['from-compiled']);
 

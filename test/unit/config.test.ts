@@ -194,6 +194,40 @@ targets:
     });
   });
 
+  it('gives a weekly report to the routes that ask, or to every route with defaults.report, unless one says none', () => {
+    const reports = (yaml: string) => parseConfig(yaml, 'targets.yaml').weeklyReports;
+    const targets = 'targets: [{ name: a, kind: push, every: 1d }]';
+    expect(
+      reports(
+        `routes:\n  data: { webhook: SLACK_WEBHOOK_DATA, report: weekly }\n  ops: SLACK_WEBHOOK_OPS\n${targets}`,
+      ),
+    ).toEqual(['data']);
+    expect(
+      reports(
+        `defaults: { report: weekly }\nroutes:\n  data: { channel: C0123DATA, report: none }\n  ops: SLACK_WEBHOOK_OPS\n${targets}`,
+      ),
+    ).toEqual(['default', 'ops']);
+    expect(reports(targets)).toEqual([]);
+    // The webhook form with a report resolves like the plain one; the report is no target's key.
+    const config = parseConfig(
+      `defaults: { report: weekly }\nroutes:\n  data: { webhook: SLACK_WEBHOOK_DATA, report: weekly }\n${targets}`,
+      'targets.yaml',
+    );
+    expect(config.routes).toEqual({ data: 'SLACK_WEBHOOK_DATA' });
+    expect(config.targets[0]).not.toHaveProperty('report');
+  });
+
+  it('refuses a report it does not make, naming field and line', () => {
+    expect(
+      errorOf(
+        `routes:\n  data: { webhook: SLACK_WEBHOOK_DATA, report: monthly }\ntargets: [{ name: a, kind: push, every: 1d }]`,
+      ),
+    ).toMatch(/routes\.data: report: .*"weekly"\|"none" \(line 2\)/);
+    expect(errorOf(`defaults: { report: daily }\ntargets: [{ name: a, kind: push, every: 1d }]`)).toMatch(
+      /defaults\.report: .*weekly.*none.* \(line 1\)/,
+    );
+  });
+
   it('resolves, for a ping, only its own target: a variable another target needs is not asked for', () => {
     const config = parseConfig(
       `

@@ -24,7 +24,16 @@ describe('the environment contract', () => {
       collectionPrefix: '',
       watchdogUrl: undefined,
       pingKey: undefined,
+      statusPublic: false,
     });
+  });
+
+  it('opens the status page to anyone only with STATUS_PUBLIC=true, and refuses anything but true or false', () => {
+    expect(readSettings({ STATUS_PUBLIC: 'true' }).statusPublic).toBe(true);
+    expect(readSettings({ STATUS_PUBLIC: 'false' }).statusPublic).toBe(false);
+    expect(() => readSettings({ STATUS_PUBLIC: 'yes' })).toThrow(
+      'STATUS_PUBLIC=yes is neither true nor false',
+    );
   });
 
   it.each([
