@@ -452,7 +452,7 @@ export const targetsFile = z
           ],
           // An object that fails is the object form's failure: say what in it, not "invalid input".
           {
-            error: (issue) => (issue.code === 'invalid_union' ? objectFormIssue(issue.errors[1]) : undefined),
+            error: (issue) => objectFormIssue(issue.errors[1]),
           },
         ),
       )

@@ -4,7 +4,6 @@ import { freshProject, Poller } from '../support/poller.ts';
 import { SlackReceiver } from '../support/slack-receiver.ts';
 
 const KEY = 'k3y-0123456789abcdef';
-const HOUR = 3_600_000;
 
 const yaml = `
 routes:
