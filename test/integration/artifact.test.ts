@@ -45,8 +45,8 @@ describe('the deploy artifact (npm run package)', () => {
     const file = join(DIR, 'config/targets.yaml');
     const text = await readFile(file, 'utf8');
     const compiled = await readCompiled(file, sourceHash(text));
-    const { concurrency, routes, targets } = parseConfig(text, file);
-    expect(compiled).toStrictEqual({ concurrency, routes, targets });
+    const { concurrency, routes, weeklyReports, targets } = parseConfig(text, file);
+    expect(compiled).toStrictEqual({ concurrency, routes, weeklyReports, targets });
     expect(shipped).toContain('config/targets.yaml.compiled.json');
   });
 

@@ -69,7 +69,11 @@ describe('the watchdog ping and the deployment settings', () => {
   it('puts FIRESTORE_COLLECTION_PREFIX in front of every collection', async () => {
     await poller.poll();
     const db = new Firestore({ projectId: project });
-    expect((await db.listCollections()).map((c) => c.id).sort()).toEqual(['prod_status', 'prod_transitions']);
+    expect((await db.listCollections()).map((c) => c.id).sort()).toEqual([
+      'prod_history',
+      'prod_status',
+      'prod_transitions',
+    ]);
     await db.terminate();
   });
 });
