@@ -11,7 +11,6 @@
  */
 import { http } from '@google-cloud/functions-framework';
 import { keepBodiesAndBadPathsFromExpress } from './http/express-guard.ts';
-import { createDependencies } from './runtime/create-dependencies.ts';
 import { jsonLogger } from './runtime/log.ts';
 import { outsideDomain } from './runtime/outside-domain.ts';
 import { readSettings } from './runtime/settings.ts';
@@ -22,20 +21,28 @@ keepBodiesAndBadPathsFromExpress();
 const log = jsonLogger();
 const settings = readSettings(process.env);
 const shutdown = new GracefulShutdown();
-const dependencies = { ...createDependencies(settings, process.env, log), stopping: () => shutdown.stopping };
 const target = startedAs(process.argv, process.env);
 const serves = (name: string) => target === undefined || target === name;
-if (serves('poll')) {
-  const { createPollHandler } = await import('./http/poll-handler.ts');
-  http('poll', shutdown.track(outsideDomain(createPollHandler(dependencies))));
-}
-if (serves('ping')) {
-  const { createPingHandler } = await import('./http/ping-handler.ts');
-  http('ping', shutdown.track(outsideDomain(createPingHandler(dependencies, settings.pingKey))));
-}
 if (serves('status')) {
+  const { createStatusDependencies } = await import('./runtime/create-store.ts');
   const { createStatusHandler } = await import('./http/status-handler.ts');
-  http('status', shutdown.track(outsideDomain(createStatusHandler(dependencies, settings.statusPublic))));
+  const handler = createStatusHandler(createStatusDependencies(settings, log), settings.statusPublic);
+  http('status', shutdown.track(outsideDomain(handler)));
+}
+if (serves('poll') || serves('ping')) {
+  const { createDependencies } = await import('./runtime/create-dependencies.ts');
+  const dependencies = {
+    ...createDependencies(settings, process.env, log),
+    stopping: () => shutdown.stopping,
+  };
+  if (serves('poll')) {
+    const { createPollHandler } = await import('./http/poll-handler.ts');
+    http('poll', shutdown.track(outsideDomain(createPollHandler(dependencies))));
+  }
+  if (serves('ping')) {
+    const { createPingHandler } = await import('./http/ping-handler.ts');
+    http('ping', shutdown.track(outsideDomain(createPingHandler(dependencies, settings.pingKey))));
+  }
 }
 
 /** The function this process serves, as functions-framework reads it (argv first); else undefined. */

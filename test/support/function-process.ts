@@ -33,7 +33,7 @@ export interface FunctionProcess {
  * environment besides PATH and PORT.
  */
 export async function startFunction(
-  target: 'poll' | 'ping' | 'all',
+  target: 'poll' | 'ping' | 'status' | 'all',
   env: Record<string, string>,
   readyPath: string | null,
 ): Promise<FunctionProcess> {

@@ -23,9 +23,9 @@ afterEach(() => {
  * loaded by then (the project's own files relative to it, packages by name).
  */
 async function loadedBy(
-  target: 'poll' | 'ping',
+  target: 'poll' | 'ping' | 'status',
   request: string,
-  options: { compiled: boolean },
+  options: { compiled: boolean; env?: Record<string, string> },
 ): Promise<string[]> {
   const dir = await mkdtemp(join(tmpdir(), 'cold-'));
   const file = join(dir, 'targets.yaml');
@@ -40,10 +40,12 @@ async function loadedBy(
       PING_KEY: KEY,
       RECORD_MODULES: record,
       NODE_OPTIONS: `--import=${resolve('test/support/record-modules.ts')}`,
+      ...options.env,
     },
     '/healthz-not-a-route',
   );
-  const response = await fetch(`${running.url}${request}`, { method: 'POST' });
+  // The status function is read-only: it answers GET only.
+  const response = await fetch(`${running.url}${request}`, { method: target === 'status' ? 'GET' : 'POST' });
   expect(response.status).toBeLessThan(300);
   const root = `file://${resolve('.')}/`;
   return [
@@ -58,6 +60,29 @@ async function loadedBy(
 }
 
 describe('what a cold start loads', () => {
+  it('a public status page: the page and the store, no kind of its file, no YAML parser, no zod, no Slack, no poll', async () => {
+    const loaded = await loadedBy('status', '/', { compiled: true, env: { STATUS_PUBLIC: 'true' } });
+    expect(loaded).toContain('functions/status/page.ts');
+    // Its file has a heartbeat and a Cloud SQL target: a public page links to no console, loads no kind.
+    expect(loaded).toEqual(
+      expect.not.arrayContaining([
+        'functions/checks/cluster-heartbeat.ts',
+        'functions/checks/cloudsql.ts',
+        'functions/checks/google-resource.ts',
+      ]),
+    );
+    for (const module of [
+      'yaml',
+      'zod',
+      '@slack/web-api',
+      '@slack/webhook',
+      'functions/http/poll-handler.ts',
+      'functions/http/ping-handler.ts',
+    ]) {
+      expect(loaded).not.toContain(module);
+    }
+  });
+
   it('a ping, from a compiled targets file: its kind and the cycle, no YAML parser, no zod, no other kind', async () => {
     const loaded = await loadedBy('ping', `/${KEY}/backup`, { compiled: true });
     expect(loaded).toContain('functions/checks/push.ts');
