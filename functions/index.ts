@@ -26,7 +26,10 @@ const serves = (name: string) => target === undefined || target === name;
 if (serves('status')) {
   const { createStatusDependencies } = await import('./runtime/create-store.ts');
   const { createStatusHandler } = await import('./http/status-handler.ts');
-  const handler = createStatusHandler(createStatusDependencies(settings, log), settings.statusPublic);
+  // Viewers share a read for 10 s: the page is at most that much older than the store.
+  const handler = createStatusHandler(createStatusDependencies(settings, log), settings.statusPublic, {
+    cacheMs: 10_000,
+  });
   http('status', shutdown.track(outsideDomain(handler)));
 }
 if (serves('poll') || serves('ping')) {

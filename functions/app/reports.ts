@@ -72,6 +72,10 @@ export function weeklyReport(
     const status = statuses.get(name);
     if (!status) continue;
     const history = knownHistory(status, histories.get(name));
+    if (!history) {
+      rows.push({ name, uptime: null, incidents: 0, downMs: 0 });
+      continue;
+    }
     const uptime = uptimeBetween(history, start, end, end);
     const span = Math.max(0, end - Math.max(start, history.since));
     recorded += span;

@@ -1,15 +1,17 @@
+import { discoveryKey, memberTarget } from '../checks/discovery.ts';
 import { consoleUrl, loadKinds } from '../checks/registry.ts';
 import { loadConfig } from '../config/load.ts';
-import { statusView, type StatusView } from '../status/view.ts';
+import type { Target } from '../config/schema.ts';
+import { statusView, type StatusView, type TargetRow } from '../status/view.ts';
 import type { Dependencies } from './dependencies.ts';
 
 /** What the status page reads: the targets file and the store, nothing else. */
 export type StatusDependencies = Pick<Dependencies, 'targetsFile' | 'store' | 'clock'>;
 
 /**
- * Everything a status page, its API, a badge or `gcp-status-poller status` shows, read without a
- * write: the board, the history entries and the silences. Reads `2 × ceil(N / 500) + 1`
- * documents for N targets (board shards, history shards, silences), however long the history.
+ * Everything a status page, its API or `gcp-status-poller status` shows, read without a write:
+ * every board shard, every history shard and the silences: `2 × ceil(N / 500) + 1` documents for
+ * N targets while entries are small (shards also split by size), however long the history.
  */
 export async function readStatus(
   deps: StatusDependencies,
@@ -34,7 +36,51 @@ export async function readStatus(
     silences,
     now,
     public: options.public,
-    consoleUrl,
+    consoleUrl: linkOf,
   });
   return { view, reads: deps.store.operations.reads - before };
+}
+
+/**
+ * One target as the page shows it (or a resource a discovery target found, `orders/abc`), for a
+ * badge or its history: the shards holding it and the silences, at most 5 documents. Undefined
+ * when the file has no such target or the store no such resource.
+ */
+export async function readTarget(
+  deps: StatusDependencies,
+  name: string,
+  options: { public: boolean },
+): Promise<TargetRow | undefined> {
+  const config = await loadConfig(deps.targetsFile);
+  const target = config.targets.find((t) => t.name === (name.split('/')[0] ?? name));
+  if (!target) return undefined;
+  if (!options.public) await loadKinds([target]);
+  const now = deps.clock();
+  const [statuses, histories, silences] = await Promise.all([
+    deps.store.read([name]),
+    deps.store.histories([name]),
+    deps.store.silences(now),
+  ]);
+  const view = statusView({
+    targets: [target],
+    statuses,
+    histories,
+    silences,
+    now,
+    public: options.public,
+    consoleUrl: linkOf,
+  });
+  return view.targets.find((row) => row.name === name);
+}
+
+/**
+ * A target's console link; for a discovery target (`instance: "*"`) none, as its alerts have none,
+ * and for each resource it found, that resource's own.
+ */
+function linkOf(target: Target, name: string): string | null {
+  const key = discoveryKey(target);
+  if (key === null) return name === target.name ? consoleUrl(target) : null;
+  return name === target.name
+    ? null
+    : consoleUrl(memberTarget(target, key, name.slice(target.name.length + 1)));
 }

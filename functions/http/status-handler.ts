@@ -1,5 +1,5 @@
 import type { HttpFunction, Request, Response } from '@google-cloud/functions-framework';
-import { readStatus, type StatusDependencies } from '../app/status.ts';
+import { readStatus, readTarget, type StatusDependencies } from '../app/status.ts';
 import { ConfigError } from '../config/errors.ts';
 import { refusedAsMalformed } from './express-guard.ts';
 import type { Logger } from '../runtime/log.ts';
@@ -10,6 +10,10 @@ import { filterRows, type StatusFilter, type StatusView, type TargetRow } from '
 /** The page's own markup and style only: no script, no frame, forms to itself. */
 const PAGE_POLICY =
   "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
+/** Everything else (JSON, a badge opened on its own) may load nothing. */
+const OTHER_POLICY = "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'";
+/** How long a badge may be cached: READMEs are viewed far more often than states change. */
+const BADGE_MAX_AGE_S = 60;
 
 /**
  * The read-only status function (docs/http-api.md, "The status function"): GET or HEAD only.
@@ -26,9 +30,15 @@ const PAGE_POLICY =
 export function createStatusHandler(
   deps: StatusDependencies & { log: Logger },
   isPublic: boolean,
+  options: { cacheMs?: number } = {},
 ): HttpFunction {
+  const reading = recent(() => readStatus(deps, { public: isPublic }), options.cacheMs ?? 0);
+  const readOne = (name: string) => readTarget(deps, name, { public: isPublic });
   return async (req, res) => {
-    res.set('X-Content-Type-Options', 'nosniff').set('Referrer-Policy', 'no-referrer');
+    res
+      .set('X-Content-Type-Options', 'nosniff')
+      .set('Referrer-Policy', 'no-referrer')
+      .set('Content-Security-Policy', OTHER_POLICY);
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res
         .status(405)
@@ -44,7 +54,7 @@ export function createStatusHandler(
       return;
     }
     try {
-      await answer(req, res, path, () => readStatus(deps, { public: isPublic }));
+      await answer(req, res, path, reading, readOne);
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       deps.log('ERROR', `status page failed: ${message}`, {
@@ -66,6 +76,7 @@ async function answer(
   res: Response,
   path: string[],
   read: () => Promise<{ view: StatusView }>,
+  readOne: (name: string) => Promise<TargetRow | undefined>,
 ): Promise<void> {
   const [first, second, third, fourth, ...rest] = path;
   if (rest.length > 0) {
@@ -90,7 +101,7 @@ async function answer(
     return;
   }
   if (first === 'api' && second === 'targets' && third !== undefined && fourth === 'history') {
-    const row = find((await read()).view, third);
+    const row = await readOne(third);
     if (!row) {
       res
         .status(404)
@@ -112,10 +123,10 @@ async function answer(
       notFound(res);
       return;
     }
-    const row = find((await read()).view, name);
+    const row = await readOne(name);
     res
       .status(row ? 200 : 404)
-      .set('Cache-Control', 'no-cache, max-age=0')
+      .set('Cache-Control', `max-age=${BADGE_MAX_AGE_S}`)
       .type('image/svg+xml')
       .send(row ? (uptime ? uptimeBadge(row) : stateBadge(row)) : unknownBadge(name));
     return;
@@ -130,8 +141,22 @@ function listed(row: TargetRow): Omit<TargetRow, 'days' | 'incidents'> {
   return copy as Omit<TargetRow, 'days' | 'incidents'>;
 }
 
-function find(view: StatusView, name: string): TargetRow | undefined {
-  return view.targets.find((t) => t.name === name);
+/**
+ * `read`, shared by the requests of the next `ms`: a page open in many browsers (it refreshes
+ * itself every minute) costs one read of the store per `ms`, not one per viewer. A read that
+ * failed is not kept.
+ */
+function recent<T>(read: () => Promise<T>, ms: number): () => Promise<T> {
+  let kept: { at: number; value: Promise<T> } | undefined;
+  return () => {
+    if (kept && Date.now() - kept.at < ms) return kept.value;
+    const value = read();
+    kept = { at: Date.now(), value };
+    value.catch(() => {
+      if (kept?.value === value) kept = undefined;
+    });
+    return value;
+  };
 }
 
 function readFilter(query: Request['query']): StatusFilter {

@@ -9,16 +9,18 @@ export interface TargetHistory {
   /** When the target was first recorded: uptime counts from here (epoch ms). */
   since: number;
   /**
-   * Unhealthy time per UTC day (`day`: days since the epoch), in ms, of the spells that ended;
-   * an ongoing spell is counted when read. Days older than the history are dropped.
+   * Unhealthy time per UTC day (`day`: days since the epoch), in ms, of the spells dropped from
+   * `spells` (past `MAX_SPELLS`): known by day only. Days older than the history are dropped.
    */
   down: Record<string, number>;
-  /** The latest unhealthy spells, oldest first, at most `MAX_SPELLS`; the last may be ongoing. */
+  /**
+   * The latest unhealthy spells, oldest first, at most `MAX_SPELLS`; the last may be ongoing.
+   * Known to the millisecond.
+   */
   spells: Spell[];
   /**
-   * The end of the latest spell dropped from `spells` (epoch ms; 0: none dropped). From here on
-   * every spell is listed, so a window that starts later is measured to the millisecond; one that
-   * starts earlier is measured in whole days from `down`.
+   * The end of the latest spell dropped from `spells` (epoch ms; 0: none dropped): every dropped
+   * spell lies between `since` and here.
    */
   exactFrom: number;
 }

@@ -14,7 +14,10 @@ export interface WeeklyReport {
   uptime: number | null;
   /** The lowest uptimes first, at most `REPORT_TARGETS`. */
   targets: { name: string; uptime: number | null; incidents: number; downMs: number }[];
-  /** Incidents that overlapped the week, newest first, at most `REPORT_INCIDENTS`. */
+  /**
+   * Incidents that overlapped the week, newest first, at most `REPORT_INCIDENTS`; `to` null: still
+   * going when the week ended (its duration counted to then).
+   */
   incidents: { target: string; from: string; to: string | null; durationMs: number; states: string[] }[];
   /** Incidents of the week in all (more may be left out of `incidents`). */
   incidentCount: number;

@@ -40,7 +40,7 @@ export function reportMessage(report: WeeklyReport): SlackMessage {
         text: `*Incidents*\n${report.incidents
           .map(
             (i) =>
-              `• \`${escapeSlack(i.target)}\` ${stamp(i.from)}, ${i.to === null ? 'ongoing' : 'lasted'} ${formatDuration(i.durationMs)}: ${i.states.map(escapeSlack).join(' → ')}`,
+              `• \`${escapeSlack(i.target)}\` ${stamp(i.from)}, ${i.to === null ? `still down when the week ended, after ${formatDuration(i.durationMs)}` : `lasted ${formatDuration(i.durationMs)}`}: ${i.states.map(escapeSlack).join(' → ')}`,
           )
           .join('\n')}${more > 0 ? `\n…and ${count(more, 'more incident')}` : ''}`,
       },

@@ -43,22 +43,21 @@ export function dailyUptime(history: TargetHistory, now: number): { day: number;
 }
 
 /**
- * Unhealthy time in [from, to). Exact from the spells when every spell since `from` is listed;
- * before that, the ended spells are known by day only, and a day cut by the window counts in
- * proportion. The ongoing spell is never in the days: it is added from the spells either way.
+ * Unhealthy time in [from, to): the listed spells to the millisecond (an ongoing one up to `now`),
+ * and the dropped ones from their days. A dropped spell lies between `since` and `exactFrom`, so
+ * a day's dropped downtime is spread over the part of that day in that span, and counted as far
+ * as the window covers it.
  */
 function downBetween(history: TargetHistory, from: number, to: number, now: number): number {
   const overlap = (a: number, b: number) => Math.max(0, Math.min(b, to) - Math.max(a, from));
-  if (from >= history.exactFrom) {
-    return history.spells.reduce((sum, spell) => sum + overlap(spell.from, spell.to ?? now), 0);
+  let down = history.spells.reduce((sum, spell) => sum + overlap(spell.from, spell.to ?? now), 0);
+  for (let day = dayOf(from); day * DAY_MS < Math.min(to, history.exactFrom); day++) {
+    const dropped = history.down[day];
+    if (!dropped) continue;
+    const start = Math.max(day * DAY_MS, history.since);
+    const end = Math.min((day + 1) * DAY_MS, history.exactFrom);
+    if (end > start) down += dropped * Math.min(1, overlap(start, end) / (end - start));
   }
-  let down = 0;
-  for (let day = dayOf(from); day * DAY_MS < to; day++) {
-    const ended = history.down[day] ?? 0;
-    down += ended * (overlap(day * DAY_MS, (day + 1) * DAY_MS) / DAY_MS);
-  }
-  const ongoing = history.spells.at(-1);
-  if (ongoing && ongoing.to === null) down += overlap(ongoing.from, now);
   return down;
 }
 
@@ -66,23 +65,27 @@ function downBetween(history: TargetHistory, from: number, to: number, now: numb
  * A target's history as far as it is known: its entry, or, for a target with no transition since
  * histories were kept (recorded by an earlier version), what its stored state says.
  */
-export function knownHistory(status: TargetStatus, history: TargetHistory | undefined): TargetHistory {
+export function knownHistory(
+  status: TargetStatus,
+  history: TargetHistory | undefined,
+): TargetHistory | undefined {
   if (history) return history;
+  // Its first observations are still being counted: nothing is recorded yet.
+  if (status.state === null) return undefined;
   const since = Math.min(status.since.getTime(), status.unhealthySince?.getTime() ?? Infinity);
   return {
     since,
     down: {},
-    spells:
-      !status.healthy && status.state !== null
-        ? [
-            {
-              from: status.unhealthySince?.getTime() ?? since,
-              to: null,
-              states: [status.state],
-              alerted: status.heldBack !== true,
-            },
-          ]
-        : [],
+    spells: !status.healthy
+      ? [
+          {
+            from: status.unhealthySince?.getTime() ?? since,
+            to: null,
+            states: [status.state],
+            alerted: status.heldBack !== true,
+          },
+        ]
+      : [],
     exactFrom: 0,
   };
 }

@@ -7,6 +7,7 @@
 import { maintenanceUntil } from '../alerting/maintenance.ts';
 import type { Target } from '../config/schema.ts';
 import { DAY_MS, type TargetHistory } from '../model/history.ts';
+import { HISTORY_MS } from '../store/shared.ts';
 import type { TargetStatus } from '../model/target-status.ts';
 import type { HoldReason } from '../model/transition.ts';
 import { dailyUptime, knownHistory, uptimeWindows, type Window } from './uptime.ts';
@@ -62,18 +63,25 @@ export interface StatusInput {
   silences: ReadonlyMap<string, Date>;
   now: Date;
   public: boolean;
-  /** The target's page in the Cloud console (not asked for when public). */
-  consoleUrl: (target: Target) => string | null;
+  /** The page in the Cloud console of a target, or of one of its discovered members by name (not asked for when public). */
+  consoleUrl: (target: Target, name: string) => string | null;
 }
 
 /** Every target of the file, and the stored members of discovery targets after theirs; the unhealthy first. */
 export function statusView(input: StatusInput): StatusView {
+  // Members by the target that found them, once: not a scan of every name per target.
+  const members = new Map<string, string[]>();
+  for (const name of input.statuses.keys()) {
+    const slash = name.indexOf('/');
+    if (slash === -1) continue;
+    const parent = name.slice(0, slash);
+    members.set(parent, [...(members.get(parent) ?? []), name]);
+  }
   const rows: TargetRow[] = [];
   for (const target of input.targets) {
     rows.push(row(input, target, target.name, null));
-    const prefix = `${target.name}/`;
-    const members = [...input.statuses.keys()].filter((name) => name.startsWith(prefix)).sort();
-    for (const name of members) rows.push(row(input, target, name, target.name));
+    for (const name of (members.get(target.name) ?? []).sort())
+      rows.push(row(input, target, name, target.name));
   }
   const order = { unhealthy: 0, unchecked: 1, healthy: 2 };
   const targets = rows
@@ -121,7 +129,7 @@ function row(input: StatusInput, target: Target, name: string, parent: string | 
     ...shown,
     detail: status?.detail ?? '',
     route: target.route,
-    consoleUrl: parent === null ? input.consoleUrl(target) : null,
+    consoleUrl: input.consoleUrl(target, name),
   };
 }
 
@@ -135,7 +143,10 @@ function heldNow(input: StatusInput, target: Target): TargetRow['held'] {
 }
 
 function incidents(target: string, history: TargetHistory, now: number): IncidentRow[] {
+  // An entry is pruned only when its target changes: a quiet one may still list older spells.
+  const oldest = now - HISTORY_MS;
   return history.spells
+    .filter((spell) => spell.to === null || spell.to > oldest)
     .map((spell) => ({
       target,
       from: new Date(spell.from).toISOString(),

@@ -87,7 +87,6 @@ function follow(history: TargetHistory, transition: Transition): void {
   if (!open) return;
   addState(open, transition.to);
   open.to = Math.max(at, open.from);
-  addDown(history.down, open.from, open.to);
 }
 
 /** The course of states, consecutive repeats (reminders) once; past `MAX_COURSE`, the last replaced. */
@@ -105,19 +104,20 @@ function addDown(down: Record<string, number>, from: number, to: number): void {
   }
 }
 
-/** Drops what is older than the history keeps, and the spells past `MAX_SPELLS`. */
+/** Drops the spells past `MAX_SPELLS` into the days they covered, and what is older than the history keeps. */
 function prune(history: TargetHistory, now: number): TargetHistory {
   const oldest = now - HISTORY_MS;
-  history.down = Object.fromEntries(
-    Object.entries(history.down).filter(([day]) => (Number(day) + 1) * DAY_MS > oldest),
-  );
   while (history.spells.length > 0) {
     const first = history.spells[0] as Spell;
     const tooMany = history.spells.length > MAX_SPELLS;
     if (first.to === null || (!tooMany && first.to > oldest)) break;
     history.spells.shift();
+    addDown(history.down, first.from, first.to);
     history.exactFrom = Math.max(history.exactFrom, first.to);
   }
+  history.down = Object.fromEntries(
+    Object.entries(history.down).filter(([day]) => (Number(day) + 1) * DAY_MS > oldest),
+  );
   return history;
 }
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readStatus } from '../../functions/app/status.ts';
+import { readStatus, readTarget } from '../../functions/app/status.ts';
 import type { StatusView, TargetRow } from '../../functions/status/view.ts';
 import { freshProject, Poller } from '../support/poller.ts';
 import { SlackReceiver } from '../support/slack-receiver.ts';
@@ -186,7 +186,7 @@ describe('the status function, against history in the Firestore emulator', () =>
 });
 
 describe('what a page view costs', () => {
-  it('reads 3 documents for 300 targets with history: the board, the history, the silences', async () => {
+  it('reads 3 documents for 300 targets with history (the board, the history, the silences), and a badge no more', async () => {
     const targets = Array.from(
       { length: 300 },
       (_, i) => `  - { name: job-${i}, kind: push, every: 1h, grace: 10m }`,
@@ -200,6 +200,10 @@ describe('what a page view costs', () => {
       const { view, reads } = await readStatus(poller.deps, { public: false });
       expect(view.targets).toHaveLength(300);
       expect(reads).toBe(3);
+      // A badge or one target's history reads the shards holding it, not the whole board.
+      const before = poller.deps.store.operations.reads;
+      expect((await readTarget(poller.deps, 'job-7', { public: true }))?.name).toBe('job-7');
+      expect(poller.deps.store.operations.reads - before).toBe(3);
     } finally {
       await poller.close();
     }
