@@ -50,12 +50,15 @@ function shardOf(name: string, shards: number): number {
 /** How many shards a board of these entries wants. */
 function shardsFor(entries: ReadonlyMap<string, unknown>): number {
   let bytes = 0;
-  for (const [name, entry] of entries) {
-    // Bytes, as Firestore counts them: a detail in Japanese takes three per character.
-    bytes +=
-      Buffer.byteLength(name) + Buffer.byteLength(typeof entry === 'string' ? entry : JSON.stringify(entry));
-  }
+  for (const [name, entry] of entries) bytes += entryBytes(name, entry);
   return Math.max(1, Math.ceil(entries.size / TARGETS_PER_SHARD), Math.ceil(bytes / BYTES_PER_SHARD));
+}
+
+/** An entry's size as Firestore counts it: bytes, so a detail in Japanese takes three per character. */
+function entryBytes(name: string, entry: unknown): number {
+  return (
+    Buffer.byteLength(name) + Buffer.byteLength(typeof entry === 'string' ? entry : JSON.stringify(entry))
+  );
 }
 
 /** Whether a board of `current` shards should become one of `wanted`. */
@@ -109,6 +112,19 @@ export class FirestoreBoard<E> {
     missing.forEach((index, i) => {
       add(board, index, snapshots[i]);
     });
+  }
+
+  /**
+   * Whether a shard read holds more bytes than a shard should: the board wants more shards, which
+   * only a write after reading all of it can make.
+   */
+  crowded(board: BoardRead<E>): boolean {
+    const bytes = new Map<number, number>();
+    for (const [name, entry] of board.entries) {
+      const index = shardOf(name, board.shards);
+      bytes.set(index, (bytes.get(index) ?? 0) + entryBytes(name, entry));
+    }
+    return [...bytes.values()].some((total) => total > BYTES_PER_SHARD);
   }
 
   /**

@@ -205,7 +205,7 @@ export class FirestoreStateStore implements StateStore {
       const forgotten = forgottenTargets(board.entries.keys(), planned);
       if (!writesAnything(planned, forgotten)) return planned;
       // Every read before the first write, as a transaction wants.
-      const histories = await this.changeHistories(get, planned, forgotten, (name) => {
+      const histories = await this.changeHistories(get, planned, forgotten, board.shards, (name) => {
         const entry = board.entries.get(name);
         return entry === undefined ? undefined : fromEntry(entry);
       });
@@ -246,20 +246,25 @@ export class FirestoreStateStore implements StateStore {
   }
 
   /**
-   * Reads the history entries a plan changes or forgets (on a full poll, all of them, so that
-   * their shards follow their size, as the board's do) and returns their write; null when the
-   * plan touches no history (no transition, nothing forgotten): no read, no write.
+   * Reads the history entries a plan changes or forgets, the shards holding them, and returns
+   * their write; null when the plan touches no history (no transition, nothing forgotten): no
+   * read, no write. The history's shards follow its size as the board's do, which takes reading
+   * all of them; a full poll does that only when they may need it: their count is not the
+   * board's (which follows the number of targets), or a shard read is over its size.
    */
   private async changeHistories(
     get: (refs: DocumentReference[]) => Promise<DocumentSnapshot[]>,
     planned: Changes,
     forgotten: readonly string[],
+    boardShards: number,
     stored: (name: string) => TargetStatus | undefined,
   ): Promise<((tx: Transaction) => number) | null> {
     const touched = [...new Set(planned.transitions.map((t) => t.target))];
     if (touched.length === 0 && forgotten.length === 0) return null;
     const read = await this.history.read(get, [...touched, ...forgotten]);
-    if (planned.allTargets) await this.history.readMore(get, read);
+    if (planned.allTargets && (read.shards !== boardShards || this.history.crowded(read))) {
+      await this.history.readMore(get, read);
+    }
     const previous = (name: string) => {
       const entry = read.entries.get(name);
       return entry === undefined ? undefined : (JSON.parse(entry) as TargetHistory);

@@ -147,3 +147,55 @@ describe('the Firestore board, sharded', () => {
     }
   });
 });
+
+/** The history entries beside the board: sharded as it is, read only where a poll changes something. */
+describe('the history entries, sharded like the board', () => {
+  const first = (name: string) => ({
+    target: name,
+    kind: 'cluster-heartbeat' as const,
+    cause: 'change' as const,
+    from: null,
+    fromHealthy: null,
+    to: 'HEALTHY',
+    toHealthy: true,
+    at,
+    detail: '',
+    unhealthySince: null,
+    message: 'none' as const,
+  });
+
+  it('spreads 1,200 entries over 3 documents, and a poll that changes one target reads its shard, not all', async () => {
+    const db = new Firestore({ projectId: freshProject() });
+    const store = new FirestoreStateStore(db);
+    const all = names(1200);
+    await store.record(all, () => ({
+      ...none,
+      statuses: new Map(all.map((name) => [name, status('HEALTHY')])),
+      transitions: all.map(first),
+      allTargets: all,
+    }));
+    const docs = (await db.collection('history').get()).docs.map((d) => d.id).sort();
+    expect(docs).toEqual(['targets', 'targets-1', 'targets-2']);
+    expect((await store.histories(all)).size).toBe(1200);
+
+    const before = { ...store.operations };
+    const change = {
+      ...first('target-7'),
+      from: 'HEALTHY',
+      fromHealthy: true,
+      to: 'DEGRADED',
+      toHealthy: false,
+    };
+    await store.record(all, () => ({
+      ...none,
+      statuses: new Map([['target-7', status('DEGRADED')]]),
+      transitions: [change],
+      allTargets: all,
+    }));
+    // The board's 3 shards, then history shard 0 and target-7's (the same one, or another).
+    expect(store.operations.reads - before.reads).toBeLessThanOrEqual(5);
+    expect(store.operations.writes - before.writes).toBe(3);
+    expect((await store.histories(['target-7'])).get('target-7')?.spells).toHaveLength(1);
+    await db.terminate();
+  });
+});
