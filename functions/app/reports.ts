@@ -8,6 +8,13 @@ import type { Dependencies } from './dependencies.ts';
 
 const WEEK_MS = 7 * DAY_MS;
 
+/**
+ * The week whose reports a store was seen to have done, with the routes asked then: a warm
+ * instance reads `status/reports` once a week, not on every poll. Per store, as tests and the
+ * all-in-one may hold several.
+ */
+const seenDone = new WeakMap<object, string>();
+
 /** Monday 00:00 UTC of the week `now` is in. */
 export function weekStart(now: Date): Date {
   const day = Math.floor(now.getTime() / DAY_MS);
@@ -18,8 +25,8 @@ export function weekStart(now: Date): Date {
 /**
  * Queues the weekly report of each route that asks for one (`report: weekly`) and has none
  * queued for the week that just ended; the poll's delivery then sends it like any message, once.
- * Costs one read a poll when some route asks for reports, none otherwise; the reports themselves
- * read the board and the history once a week.
+ * Costs one read per instance and week when some route asks for reports (none otherwise); the
+ * reports themselves read the board and the history once a week.
  */
 export async function queueDueReports(
   deps: Pick<Dependencies, 'store' | 'log'>,
@@ -30,9 +37,14 @@ export async function queueDueReports(
   const to = weekStart(now);
   const from = new Date(to.getTime() - WEEK_MS);
   const week = from.toISOString().slice(0, 10);
+  const seen = `${week} ${config.weeklyReports.join(',')}`;
+  if (seenDone.get(deps.store) === seen) return [];
   const queued = await deps.store.reportsQueued();
   const due = config.weeklyReports.filter((route) => (queued.get(route) ?? '') < week);
-  if (due.length === 0) return [];
+  if (due.length === 0) {
+    seenDone.set(deps.store, seen);
+    return [];
+  }
   const names = config.targets.flatMap((t) => [t.name, `${t.name}/`]);
   const [statuses, histories] = await Promise.all([deps.store.read(names), deps.store.histories(names)]);
   const sent: string[] = [];
@@ -48,6 +60,8 @@ export async function queueDueReports(
       );
     }
   }
+  // Done here or by an overlapping poll: either way, not to be looked at again this week.
+  seenDone.set(deps.store, seen);
   return sent;
 }
 

@@ -125,6 +125,35 @@ describe('a weekly report per route', () => {
     expect(data.messages).toEqual([]);
   });
 
+  it('reads whether the week is done once per instance and week: a steady poll reads what it would without reports', async () => {
+    await aWeek();
+    at('2026-11-23T00:05:00Z');
+    await poller.poll();
+    const env = {
+      GOOGLE_CLOUD_PROJECT: project,
+      SLACK_WEBHOOK_URL: alerts.url,
+      SLACK_WEBHOOK_DATA: data.url,
+      PING_KEY: KEY,
+    };
+    const plain = await Poller.start(
+      env,
+      yaml.replace('{ webhook: SLACK_WEBHOOK_DATA, report: weekly }', 'SLACK_WEBHOOK_DATA'),
+      {
+        clock: () => now,
+      },
+    );
+    const reads = async (of: Poller) => {
+      const before = of.deps.store.operations.reads;
+      expect((await of.poll()).status).toBe(200);
+      return of.deps.store.operations.reads - before;
+    };
+    at('2026-11-23T00:10:00Z');
+    expect(await reads(poller)).toBe(await reads(plain));
+    at('2026-11-23T00:15:00Z');
+    expect(await reads(poller)).toBe(await reads(plain));
+    await plain.close();
+  });
+
   it('starts weeks on Monday at 00:00 UTC', () => {
     expect(weekStart(new Date('2026-11-23T00:00:00Z')).toISOString()).toBe('2026-11-23T00:00:00.000Z');
     expect(weekStart(new Date('2026-11-22T23:59:59Z')).toISOString()).toBe('2026-11-16T00:00:00.000Z');
