@@ -29,6 +29,12 @@ const USAGE = `usage:
                                                    ping /start, run the command, ping its exit code
 `;
 
+// `gcp-status-poller status | head`: a reader that stops early is no error.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(0);
+  throw error;
+});
+
 const io: Io = {
   env: process.env,
   out: (line) => process.stdout.write(`${line}\n`),

@@ -1,9 +1,9 @@
 /**
  * The whole product in one local process (`npm start`): the poll on `/`, the ping under `/ping/`,
- * the status page under `/status/` (with its API and badges), and a schedule, `POLL_EVERY` (default 1m; `off`
- * disables), so push targets go late by themselves and one store serves the poll and the ping.
- * Never deployed as an entry point: Cloud Run runs `poll` and `ping` (functions/index.ts), which
- * never schedule themselves; Cloud Scheduler does.
+ * the status page under `/status/` (with its API and badges), and a schedule, `POLL_EVERY`
+ * (default 1m; `off` disables), so push targets go late by themselves and one store serves the
+ * poll, the ping and the page. Never deployed as an entry point: Cloud Run runs `poll`, `ping` and
+ * `status` (functions/index.ts), which never schedule themselves; Cloud Scheduler does.
  */
 import { http, type HttpFunction } from '@google-cloud/functions-framework';
 import { poll } from '../app/poll.ts';
