@@ -62,6 +62,7 @@ export function statusTable(view: StatusView, rows: readonly TargetRow[]): strin
       ...(['24h', '7d', '30d', '90d'] as const).map((w) => percent(r.uptime[w])),
       r.route ?? '',
       [
+        r.waitingOn.length > 0 ? `[waiting on ${r.waitingOn.join(', ')}]` : '',
         r.held
           ? `[${r.held.by === 'maintenance' ? 'maintenance' : 'silenced'} until ${r.held.until.slice(0, 16)}Z]`
           : '',

@@ -242,6 +242,15 @@ ${slackIntro} In another terminal:
   curl -s localhost:8080/?dryRun=true                       # what it sees now (JSON)
   curl -s localhost:8080                                    # poll now instead of waiting
 
+The status page is on http://localhost:8080/status/ (open it in a browser: states, uptime and
+incidents, refreshed every minute).${
+  storeEnv['FIRESTORE_EMULATOR_HOST']
+    ? ` The same table in a terminal:
+
+  FIRESTORE_EMULATOR_HOST=${storeEnv['FIRESTORE_EMULATOR_HOST']} GOOGLE_CLOUD_PROJECT=demo TARGETS_FILE=${targetsFile} npm run cli -- status`
+    : ''
+}
+
 Break something, watch the alert arrive here, then recover it:
 
   curl -s -X POST localhost:8093/stream/FAILED              ${streamStory}

@@ -43,7 +43,8 @@ export async function readStatus(
 
 /**
  * One target as the page shows it (or a resource a discovery target found, `orders/abc`), for a
- * badge or its history: the shards holding it and the silences, at most 5 documents. Undefined
+ * badge or its history: the shards holding it (and its dependencies) and the silences, 5 documents
+ * at most when it depends on nothing. Undefined
  * when the file has no such target or the store no such resource.
  */
 export async function readTarget(
@@ -57,7 +58,8 @@ export async function readTarget(
   if (!options.public) await loadKinds([target]);
   const now = deps.clock();
   const [statuses, histories, silences] = await Promise.all([
-    deps.store.read([name]),
+    // Its dependencies too: whether its alerts wait behind theirs.
+    deps.store.read([name, ...target.dependsOn]),
     deps.store.histories([name]),
     deps.store.silences(now),
   ]);

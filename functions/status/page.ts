@@ -100,9 +100,13 @@ function targetRow(r: TargetRow, now: number, isPublic: boolean): string {
   const since = r.since
     ? ` <span class="since" title="${escape(r.since)}">${lasted(now - Date.parse(r.since))}</span>`
     : '';
-  const held = r.held
-    ? `<span class="held">${r.held.by === 'maintenance' ? 'in maintenance' : 'silenced'} until ${escape(clock(Date.parse(r.held.until)))} UTC</span>`
-    : '';
+  const held =
+    (r.held
+      ? `<span class="held">${r.held.by === 'maintenance' ? 'in maintenance' : 'silenced'} until ${escape(clock(Date.parse(r.held.until)))} UTC</span>`
+      : '') +
+    (r.waitingOn.length > 0
+      ? `<span class="held">alerts wait on ${r.waitingOn.map(escape).join(', ')}</span>`
+      : '');
   const cells = [
     `<td class="name"><a href="api/targets/${encodeURIComponent(r.name)}/history" title="history (JSON)">${name}</a><span class="kind">${escape(r.kind)}</span>${link}</td>`,
     `<td class="state"><span class="pill ${r.health}">${escape(r.state ?? 'not checked yet')}</span>${since}${held}</td>`,

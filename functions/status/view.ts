@@ -35,6 +35,8 @@ export interface TargetRow {
   consoleUrl?: string | null;
   /** Alerts held back now: by a silence or a maintenance window, until when. */
   held: { by: Exclude<HoldReason, 'dependency'>; until: string } | null;
+  /** The targets it depends on that are unhealthy now: its own alerts wait behind theirs. */
+  waitingOn: string[];
   uptime: Record<Window, number | null>;
   /** The last 90 UTC days, oldest first: `date` YYYY-MM-DD, `uptime` 0–1, null before it was recorded. */
   days: { date: string; uptime: number | null }[];
@@ -115,6 +117,7 @@ function row(input: StatusInput, target: Target, name: string, parent: string | 
     health,
     since: status && status.state !== null ? status.since.toISOString() : null,
     held: heldNow(input, target),
+    waitingOn: target.dependsOn.filter((dependency) => input.statuses.get(dependency)?.healthy === false),
     uptime: history ? uptimeWindows(history, now) : { '24h': null, '7d': null, '30d': null, '90d': null },
     days: history
       ? dailyUptime(history, now).map(({ day, uptime }) => ({ date: isoDate(day), uptime }))
