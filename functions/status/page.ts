@@ -215,9 +215,12 @@ tr[data-health=unhealthy] .name a{color:var(--bad-text)}
  td{border:0;padding:3px 0}
  .bar{width:100%}
  td[data-label]::before{content:attr(data-label) " ";color:var(--muted);font-size:12px}
- .incidents td:nth-child(n+2)::before{color:var(--muted);font-size:12px;margin-right:6px}
- .incidents td:nth-child(2)::before{content:"Started"}.incidents td:nth-child(3)::before{content:"Ended"}
- .incidents td:nth-child(4)::before{content:"Lasted"}.incidents td:nth-child(5)::before{content:"States"}
- .incidents td:nth-child(6)::before{content:"Alert"}
+ .incidents tr{padding:6px 0}
+ .incidents td{display:inline;padding:0}
+ .incidents td:first-child{font-weight:600}
+ .incidents td:nth-child(n+2)::before{color:var(--muted);font-weight:400}
+ .incidents td:nth-child(2)::before{content:" · from "}.incidents td:nth-child(3)::before{content:" to "}
+ .incidents td:nth-child(4)::before{content:" · "}.incidents td:nth-child(5)::before{content:" · "}
+ .incidents td:nth-child(6)::before{content:" · "}
 }
 `;
