@@ -171,7 +171,9 @@ const poll = async () => {
   const seen = summaries.length;
   const started = performance.now();
   const response = await fetch(`http://127.0.0.1:${fn.port}/`, { method: 'POST' });
-  await response.text();
+  const body = await response.text();
+  // A poll that failed says why in its report.
+  if (response.status !== 200) process.stderr.write(`  … ${body.slice(0, 600)}\n`);
   const ms = Math.round(performance.now() - started);
   // Its summary line, which may come after the answer.
   for (let waited = 0; summaries.length === seen && waited < 5000; waited += 20) {

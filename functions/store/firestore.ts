@@ -35,9 +35,10 @@ import type { Changes, Claim, OperationCount, OutboxEntry, StateStore } from './
  * Transitions written with their states in one transaction, at most. Past it (a first poll of
  * thousands of targets), the transitions are written right after the commit, in batches, under
  * the ids the outbox entries already name: one commit of ten thousand documents takes the client
- * over 250 MB. What must be atomic is: the new states and the messages (the outbox entries carry
- * every notice), so no alert is lost or doubled; a crash between the commit and the batches loses
- * only those history records.
+ * over 250 MB. So are the history entries, in a transaction of their own: with them, the commit
+ * of a first poll of ten thousand targets took the emulator past the store's 20 s deadline. What
+ * must be atomic is: the new states and the messages (the outbox entries carry every notice), so
+ * no alert is lost or doubled; a crash between the commit and the rest loses only history.
  */
 const HISTORY_IN_TRANSACTION = 500;
 
@@ -193,10 +194,12 @@ export class FirestoreStateStore implements StateStore {
   ): Promise<Changes> {
     // History written after the commit, when there is much of it (see HISTORY_IN_TRANSACTION).
     let history: [DocumentReference, Transition][] = [];
+    let entriesLater: LaterHistories | undefined;
     // The transaction reads the board, so a concurrent poll that changed it makes this one retry
     // and re-plan against what that poll wrote: the same change is never recorded twice.
     const changes = await this.db.runTransaction(async (tx) => {
       history = [];
+      entriesLater = undefined;
       const get = (refs: DocumentReference[]) => tx.getAll(...refs);
       const board = await this.board.read(get, names);
       const planned = plan(pick(board.entries, names));
@@ -204,17 +207,21 @@ export class FirestoreStateStore implements StateStore {
       if (planned.allTargets) await this.board.readMore(get, board);
       const forgotten = forgottenTargets(board.entries.keys(), planned);
       if (!writesAnything(planned, forgotten)) return planned;
-      // Every read before the first write, as a transaction wants.
-      const histories = await this.changeHistories(get, planned, forgotten, board.shards, (name) => {
+      const inline = planned.transitions.length <= HISTORY_IN_TRANSACTION;
+      const stored = (name: string) => {
         const entry = board.entries.get(name);
         return entry === undefined ? undefined : fromEntry(entry);
-      });
+      };
+      // Every read before the first write, as a transaction wants.
+      const histories = inline
+        ? await this.changeHistories(get, planned, forgotten, board.shards, stored)
+        : null;
+      if (!inline) entriesLater = { planned, forgotten, boardShards: board.shards, stored };
 
       const set = new Map<string, string>();
       for (const [name, status] of planned.statuses) set.set(name, toEntry(status));
       let writes = this.board.write(tx, board, set, forgotten);
       if (histories) writes += histories(tx);
-      const inline = planned.transitions.length <= HISTORY_IN_TRANSACTION;
       const ids = planned.transitions.map((transition) => {
         const ref = this.transitions.doc();
         if (inline) {
@@ -242,7 +249,22 @@ export class FirestoreStateStore implements StateStore {
       await batch.commit();
     }
     this.operations.writes += history.length;
+    if (entriesLater) await this.writeHistoriesLater(entriesLater);
     return changes;
+  }
+
+  /** The history entries of a large plan, in a transaction of their own after its commit. */
+  private async writeHistoriesLater({
+    planned,
+    forgotten,
+    boardShards,
+    stored,
+  }: LaterHistories): Promise<void> {
+    await this.db.runTransaction(async (tx) => {
+      const get = (refs: DocumentReference[]) => tx.getAll(...refs);
+      const histories = await this.changeHistories(get, planned, forgotten, boardShards, stored);
+      if (histories) this.operations.writes += histories(tx);
+    });
   }
 
   /**
@@ -422,6 +444,14 @@ export class FirestoreStateStore implements StateStore {
       });
     });
   }
+}
+
+/** What the history entries of a large plan are made from, after its commit. */
+interface LaterHistories {
+  planned: Changes;
+  forgotten: readonly string[];
+  boardShards: number;
+  stored: (name: string) => TargetStatus | undefined;
 }
 
 interface StoredPing {
