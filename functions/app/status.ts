@@ -52,8 +52,11 @@ export async function readTarget(
   name: string,
   options: { public: boolean },
 ): Promise<TargetRow | undefined> {
+  // A target, or one member of one (`orders/abc`): never a prefix, which would read every shard.
+  const parts = name.split('/');
+  if (parts.some((part) => part === '')) return undefined;
   const config = await loadConfig(deps.targetsFile);
-  const target = config.targets.find((t) => t.name === (name.split('/')[0] ?? name));
+  const target = config.targets.find((t) => t.name === parts[0]);
   if (!target) return undefined;
   if (!options.public) await loadKinds([target]);
   const now = deps.clock();

@@ -30,7 +30,7 @@ export function judgePush(target: TargetOf<'push'>, record: PushRecord | undefin
     if (now.getTime() > deadline) {
       return {
         state: 'DOWN',
-        detail: `started ${ago(latest.at, now)} ago and did not finish within ${formatDuration(limit)}`,
+        detail: `started ${ago(latest.at, now)} and did not finish within ${formatDuration(limit)}`,
       };
     }
     return { state: 'STARTED', detail: `running since ${latest.at.toISOString()}` };
@@ -38,7 +38,7 @@ export function judgePush(target: TargetOf<'push'>, record: PushRecord | undefin
 
   const since = record.lastSuccess ?? latest.at;
   const due = nextDue(target, since);
-  if (now <= due) return { state: 'UP', detail: describe(`last ping ${ago(since, now)} ago`, latest) };
+  if (now <= due) return { state: 'UP', detail: describe(`last ping ${ago(since, now)}`, latest) };
   const late = `no ping since ${since.toISOString()}; was due ${due.toISOString()}`;
   if (now.getTime() <= due.getTime() + target.grace) return { state: 'LATE', detail: late };
   return { state: 'DOWN', detail: `${late}, grace of ${formatDuration(target.grace)} passed` };
@@ -69,8 +69,10 @@ export function nextDue(target: TargetOf<'push'>, since: Date): Date {
   return cron.nextRun(since) ?? new Date(8.64e15);
 }
 
+/** `5m ago`; `just now` under a second (a ping judged as it arrives), not `0ms ago`. */
 function ago(then: Date, now: Date): string {
-  return formatDuration(Math.max(0, now.getTime() - then.getTime()));
+  const ms = now.getTime() - then.getTime();
+  return ms < 1000 ? 'just now' : `${formatDuration(ms)} ago`;
 }
 
 function describe(prefix: string, ping: Ping): string {

@@ -123,15 +123,6 @@ const reportSchema = z
     'weekly: every Monday (UTC), the uptime and incidents of the week before, in one message; none: no report',
   );
 
-/** The first problem of a route written as an object, with the key it is about. */
-function objectFormIssue(
-  issues: readonly { path: PropertyKey[]; message: string }[] | undefined,
-): string | undefined {
-  const first = issues?.[0];
-  if (!first) return undefined;
-  return first.path.length > 0 ? `${first.path.map(String).join('.')}: ${first.message}` : first.message;
-}
-
 /** What a target gets when neither it nor `defaults:` sets a key, written as in the YAML. */
 const inheritedDefaults: { [K in InheritedKey]: z.input<InheritedShape[K]> } = {
   mention: [],
@@ -450,10 +441,7 @@ export const targetsFile = z
                   'needs either webhook (the environment variable holding its URL) or channel (C…, posted by the Slack app)',
               }),
           ],
-          // An object that fails is the object form's failure: say what in it, not "invalid input".
-          {
-            error: (issue) => objectFormIssue(issue.errors[1]),
-          },
+          // Which form failed, and where in it, is said by config/parse.ts.
         ),
       )
       .default({})

@@ -10,7 +10,8 @@ export interface TargetHistory {
   since: number;
   /**
    * Unhealthy time per UTC day (`day`: days since the epoch), in ms, of the spells dropped from
-   * `spells` (past `MAX_SPELLS`): known by day only. Days older than the history are dropped.
+   * `spells` (past `MAX_SPELLS`, or older than the history): known by day only, so a window that
+   * starts or ends within such a day counts its share of it. Days older than the history are dropped.
    */
   down: Record<string, number>;
   /**
@@ -23,6 +24,12 @@ export interface TargetHistory {
    * spell lies between `since` and here.
    */
   exactFrom: number;
+  /**
+   * When the latest transition it followed happened (epoch ms; absent before any). A transition
+   * older than it is not followed: entries written late (after a large poll's commit) cannot
+   * undo what a newer transition, written first, made of the entry.
+   */
+  lastAt?: number;
 }
 
 /** One unhealthy spell: an incident as a status page lists it. */

@@ -108,9 +108,9 @@ function targetRow(r: TargetRow, now: number, isPublic: boolean): string {
       ? `<span class="held">alerts wait on ${r.waitingOn.map(escape).join(', ')}</span>`
       : '');
   const cells = [
-    `<td class="name"><a href="api/targets/${encodeURIComponent(r.name)}/history" title="history (JSON)">${name}</a><span class="kind">${escape(r.kind)}</span>${link}</td>`,
+    `<td class="name"><strong>${name}</strong><span class="kind">${escape(r.kind)} · <a href="api/targets/${encodeURIComponent(r.name)}/history">JSON</a></span>${link}</td>`,
     `<td class="state"><span class="pill ${r.health}">${escape(r.state ?? 'not checked yet')}</span>${since}${held}</td>`,
-    `<td class="uptime">${(Object.keys(WINDOWS) as Window[]).map((w) => `<span><b>${percent(r.uptime[w])}</b> <small>${w}</small></span>`).join(' ')}</td>`,
+    `<td class="uptime">${(Object.keys(WINDOWS) as Window[]).map((w) => `<span><b>${percent(r.uptime[w])}</b> <small>${w}</small></span>`).join(' ')}${recordedFor(r, now)}</td>`,
     `<td class="bar"><div class="days" role="img" aria-label="daily uptime, last 90 days">${bar(r.days)}</div></td>`,
   ];
   if (!isPublic) {
@@ -164,6 +164,15 @@ function dayClass(uptime: number | null): string {
   return 'down';
 }
 
+/** Under the uptime of a target recorded for less than 90 days: the windows measure from then. */
+function recordedFor(r: TargetRow, now: number): string {
+  if (r.recordedSince === null) return '';
+  const ms = now - Date.parse(r.recordedSince);
+  return ms < WINDOWS['90d']
+    ? `<small class="recorded">recorded for ${ms < 1000 ? 'a moment' : formatDuration(ms)}</small>`
+    : '';
+}
+
 /** For how long a state has held, to the second: `for 2h 5m`, or `just now`. */
 function lasted(ms: number): string {
   return ms < 1000 ? 'just now' : `for ${formatDuration(ms)}`;
@@ -197,7 +206,7 @@ a{color:inherit}
 table{width:100%;border-collapse:collapse}
 th,td{text-align:left;vertical-align:top;padding:8px 6px;border-bottom:1px solid var(--line)}
 th{font-weight:600;color:var(--muted)}
-.name a{font-weight:600;white-space:nowrap}.kind{display:block;font-size:12px}.console{font-size:12px}
+.name strong{overflow-wrap:anywhere}.kind a{color:var(--muted)}.kind{display:block;font-size:12px}.console{font-size:12px}
 .pill{display:inline-block;padding:1px 8px;border-radius:10px;font-weight:600;font-size:12px;color:#fff;background:var(--pill-none)}
 .pill.healthy{background:var(--pill-up)}.pill.unhealthy{background:var(--pill-down)}
 .since,.held{display:block;font-size:12px}.held{color:var(--held-text);font-weight:600}
@@ -205,8 +214,10 @@ th{font-weight:600;color:var(--muted)}
 .bar{min-width:200px;width:32%}
 .days{display:flex;height:26px}.days i{--c:var(--none);--n:1;flex:1;border-radius:1px;background:repeating-linear-gradient(90deg,var(--c) 0 calc(100% / var(--n) - 1px),transparent 0 calc(100% / var(--n)))}
 .days .up{--c:var(--up)}.days .mostly{--c:var(--mostly)}.days .partly{--c:var(--partly)}.days .down{--c:var(--down)}
-.detail{max-width:320px;overflow-wrap:break-word;font-size:12px}
-tr[data-health=unhealthy] .name a{color:var(--bad-text)}
+.detail{max-width:320px;overflow-wrap:anywhere;font-size:12px}
+@media (min-width:721px){.name strong{white-space:nowrap}}
+.recorded{display:block;font-size:11px;color:var(--muted);white-space:normal}
+tr[data-health=unhealthy] .name strong{color:var(--bad-text)}
 .incidents .ongoing td{font-weight:600}.incidents .ongoing td::before{font-weight:400}
 @media (max-width:720px){
  thead{display:none}

@@ -94,5 +94,6 @@ export function knownHistory(
 export function percent(uptime: number | null): string {
   if (uptime === null) return '—';
   if (uptime >= 1) return '100%';
+  if (uptime <= 0) return '0%';
   return `${(Math.floor(uptime * 10_000) / 100).toFixed(2)}%`;
 }

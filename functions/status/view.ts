@@ -38,6 +38,8 @@ export interface TargetRow {
   /** The targets it depends on that are unhealthy now: its own alerts wait behind theirs. */
   waitingOn: string[];
   uptime: Record<Window, number | null>;
+  /** Since when it is recorded: a window longer than that measures from here. */
+  recordedSince: string | null;
   /** The last 90 UTC days, oldest first: `date` YYYY-MM-DD, `uptime` 0–1, null before it was recorded. */
   days: { date: string; uptime: number | null }[];
   /** Newest first. */
@@ -77,7 +79,9 @@ export function statusView(input: StatusInput): StatusView {
     const slash = name.indexOf('/');
     if (slash === -1) continue;
     const parent = name.slice(0, slash);
-    members.set(parent, [...(members.get(parent) ?? []), name]);
+    const found = members.get(parent);
+    if (found) found.push(name);
+    else members.set(parent, [name]);
   }
   const rows: TargetRow[] = [];
   for (const target of input.targets) {
@@ -119,6 +123,7 @@ function row(input: StatusInput, target: Target, name: string, parent: string | 
     held: heldNow(input, target),
     waitingOn: target.dependsOn.filter((dependency) => input.statuses.get(dependency)?.healthy === false),
     uptime: history ? uptimeWindows(history, now) : { '24h': null, '7d': null, '30d': null, '90d': null },
+    recordedSince: history ? new Date(history.since).toISOString() : null,
     days: history
       ? dailyUptime(history, now).map(({ day, uptime }) => ({ date: isoDate(day), uptime }))
       : dailyUptime({ since: now, down: {}, spells: [], exactFrom: 0 }, now).map(({ day }) => ({

@@ -115,10 +115,15 @@ export class FirestoreBoard<E> {
   }
 
   /**
-   * Whether a shard read holds more bytes than a shard should: the board wants more shards, which
-   * only a write after reading all of it can make.
+   * Whether a board of about `entries` entries, of which `board` read some shards, may want
+   * another number of shards: its count is far from what that many entries want, or a shard read
+   * holds more bytes than a shard should. Only a write after reading all of it can reshard.
    */
-  crowded(board: BoardRead<E>): boolean {
+  mayReshard(board: BoardRead<E>, entries: number): boolean {
+    return reshards(board.shards, Math.max(1, Math.ceil(entries / TARGETS_PER_SHARD))) || this.crowded(board);
+  }
+
+  private crowded(board: BoardRead<E>): boolean {
     const bytes = new Map<number, number>();
     for (const [name, entry] of board.entries) {
       const index = shardOf(name, board.shards);

@@ -195,11 +195,14 @@ export class FirestoreStateStore implements StateStore {
     // History written after the commit, when there is much of it (see HISTORY_IN_TRANSACTION).
     let history: [DocumentReference, Transition][] = [];
     let entriesLater: LaterHistories | undefined;
+    // Of the attempt that commits: a retried transaction re-counts its reads, not its writes.
+    let writes = 0;
     // The transaction reads the board, so a concurrent poll that changed it makes this one retry
     // and re-plan against what that poll wrote: the same change is never recorded twice.
     const changes = await this.db.runTransaction(async (tx) => {
       history = [];
       entriesLater = undefined;
+      writes = 0;
       const get = (refs: DocumentReference[]) => tx.getAll(...refs);
       const board = await this.board.read(get, names);
       const planned = plan(pick(board.entries, names));
@@ -213,14 +216,13 @@ export class FirestoreStateStore implements StateStore {
         return entry === undefined ? undefined : fromEntry(entry);
       };
       // Every read before the first write, as a transaction wants.
-      const histories = inline
-        ? await this.changeHistories(get, planned, forgotten, board.shards, stored)
-        : null;
-      if (!inline) entriesLater = { planned, forgotten, boardShards: board.shards, stored };
+      const targets = board.entries.size;
+      const histories = inline ? await this.changeHistories(get, planned, forgotten, targets, stored) : null;
+      if (!inline) entriesLater = { planned, forgotten, targets, stored };
 
       const set = new Map<string, string>();
       for (const [name, status] of planned.statuses) set.set(name, toEntry(status));
-      let writes = this.board.write(tx, board, set, forgotten);
+      writes = this.board.write(tx, board, set, forgotten);
       if (histories) writes += histories(tx);
       const ids = planned.transitions.map((transition) => {
         const ref = this.transitions.doc();
@@ -236,10 +238,9 @@ export class FirestoreStateStore implements StateStore {
         tx.create(this.outbox.doc(), toStoredOutbox(entry));
         writes += 1;
       }
-      // Counted once per attempt that commits: a retried transaction re-counts its reads.
-      this.operations.writes += writes;
       return planned;
     });
+    this.operations.writes += writes;
     for (let from = 0; from < history.length; from += HISTORY_IN_TRANSACTION) {
       const batch = this.db.batch();
       for (const [ref, transition] of history.slice(from, from + HISTORY_IN_TRANSACTION)) {
@@ -254,37 +255,43 @@ export class FirestoreStateStore implements StateStore {
   }
 
   /** The history entries of a large plan, in a transaction of their own after its commit. */
-  private async writeHistoriesLater({
-    planned,
-    forgotten,
-    boardShards,
-    stored,
-  }: LaterHistories): Promise<void> {
-    await this.db.runTransaction(async (tx) => {
-      const get = (refs: DocumentReference[]) => tx.getAll(...refs);
-      const histories = await this.changeHistories(get, planned, forgotten, boardShards, stored);
-      if (histories) this.operations.writes += histories(tx);
-    });
+  private async writeHistoriesLater({ planned, forgotten, targets, stored }: LaterHistories): Promise<void> {
+    try {
+      let written = 0;
+      await this.db.runTransaction(async (tx) => {
+        const get = (refs: DocumentReference[]) => tx.getAll(...refs);
+        const histories = await this.changeHistories(get, planned, forgotten, targets, stored);
+        written = histories ? histories(tx) : 0;
+      });
+      this.operations.writes += written;
+    } catch (error) {
+      // The states and messages are committed: the alerts go out whatever becomes of this. Said
+      // as the logger says things (a JSON line Cloud Logging reads), the store having no logger.
+      const reason = error instanceof Error ? error.message : String(error);
+      process.stderr.write(
+        `${JSON.stringify({ severity: 'ERROR', message: `history entries of ${planned.transitions.length} transitions not written: ${reason}` })}\n`,
+      );
+    }
   }
 
   /**
    * Reads the history entries a plan changes or forgets, the shards holding them, and returns
    * their write; null when the plan touches no history (no transition, nothing forgotten): no
    * read, no write. The history's shards follow its size as the board's do, which takes reading
-   * all of them; a full poll does that only when they may need it: their count is not the
-   * board's (which follows the number of targets), or a shard read is over its size.
+   * all of them; a full poll does that only when they may need it: their count is far from what
+   * `targets` entries want, or a shard read is over its size.
    */
   private async changeHistories(
     get: (refs: DocumentReference[]) => Promise<DocumentSnapshot[]>,
     planned: Changes,
     forgotten: readonly string[],
-    boardShards: number,
+    targets: number,
     stored: (name: string) => TargetStatus | undefined,
   ): Promise<((tx: Transaction) => number) | null> {
     const touched = [...new Set(planned.transitions.map((t) => t.target))];
     if (touched.length === 0 && forgotten.length === 0) return null;
     const read = await this.history.read(get, [...touched, ...forgotten]);
-    if (planned.allTargets && (read.shards !== boardShards || this.history.crowded(read))) {
+    if (planned.allTargets && this.history.mayReshard(read, targets)) {
       await this.history.readMore(get, read);
     }
     const previous = (name: string) => {
@@ -450,7 +457,8 @@ export class FirestoreStateStore implements StateStore {
 interface LaterHistories {
   planned: Changes;
   forgotten: readonly string[];
-  boardShards: number;
+  /** How many targets the board holds. */
+  targets: number;
   stored: (name: string) => TargetStatus | undefined;
 }
 

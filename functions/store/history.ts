@@ -42,7 +42,14 @@ export function advanceHistory(
   now: Date,
 ): TargetHistory {
   const history = previous ? copy(previous) : begin(stored, transitions[0]?.at ?? now);
-  for (const transition of transitions) follow(history, transition);
+  // Older than what the entry has followed: recorded before a newer one that was written first.
+  const newer = (at: number) => previous?.lastAt === undefined || at >= previous.lastAt;
+  for (const transition of transitions) {
+    const at = transition.at.getTime();
+    if (!newer(at)) continue;
+    follow(history, transition);
+    history.lastAt = Math.max(history.lastAt ?? at, at);
+  }
   return prune(history, now.getTime());
 }
 

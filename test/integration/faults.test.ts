@@ -239,7 +239,7 @@ describe('exactly once', () => {
     await ping('/fail', 'second');
     expect(slack.messages.map((m) => m.text)).toEqual([
       'backup (push) is FAILED: the job reported a failure: first',
-      'backup (push) recovered: UP (was FAILED, unhealthy for 1m): last ping 0ms ago',
+      'backup (push) recovered: UP (was FAILED, unhealthy for 1m): last ping just now',
       'backup (push) changed UP → FAILED: the job reported a failure: second',
     ]);
     await poller.poll();

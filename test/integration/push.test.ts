@@ -71,7 +71,7 @@ targets:
     await poller.ping(`/${KEY}/nightly-backup`, { method: 'POST', body: 'backup done: 42 GB' });
     expect((await pushStates())['nightly-backup']).toBe('UP');
     expect(slack.messages[1]?.text).toBe(
-      'nightly-backup (push) recovered: UP (was DOWN, unhealthy for 1h): last ping 0ms ago: backup done: 42 GB',
+      'nightly-backup (push) recovered: UP (was DOWN, unhealthy for 1h): last ping just now: backup done: 42 GB',
     );
   });
 

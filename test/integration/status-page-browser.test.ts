@@ -271,7 +271,7 @@ describe('the status page in a real browser', () => {
       { name: string; nameWidth: number; nameRight: number; barWidth: number; bars: number }[]
     >(
       `[...document.querySelectorAll('table.targets tbody tr')].map((tr) => {
-        const name = tr.querySelector('.name a').getBoundingClientRect();
+        const name = tr.querySelector('.name strong').getBoundingClientRect();
         const bar = tr.querySelector('.days').getBoundingClientRect();
         return { name: tr.dataset.target, nameWidth: name.width, nameRight: name.right, barWidth: bar.width,
           bars: [...tr.querySelectorAll('.days i')].reduce((n, i) => n + (Number(getComputedStyle(i).getPropertyValue('--n')) || 1), 0) };

@@ -222,7 +222,7 @@ targets:
       errorOf(
         `routes:\n  data: { webhook: SLACK_WEBHOOK_DATA, report: monthly }\ntargets: [{ name: a, kind: push, every: 1d }]`,
       ),
-    ).toMatch(/routes\.data: report: .*"weekly"\|"none" \(line 2\)/);
+    ).toMatch(/routes\.data\.report: .*"weekly"\|"none" \(line 2\)/);
     expect(errorOf(`defaults: { report: daily }\ntargets: [{ name: a, kind: push, every: 1d }]`)).toMatch(
       /defaults\.report: .*weekly.*none.* \(line 1\)/,
     );

@@ -36,7 +36,13 @@ function walk(steps: Transition[], start?: TargetHistory): TargetHistory {
 
 describe('a target history', () => {
   it('starts when the target is first recorded, with no spell while it is healthy', () => {
-    expect(walk([to('RUNNING', t0, null)])).toEqual({ since: t0, down: {}, spells: [], exactFrom: 0 });
+    expect(walk([to('RUNNING', t0, null)])).toEqual({
+      since: t0,
+      down: {},
+      spells: [],
+      exactFrom: 0,
+      lastAt: t0,
+    });
   });
 
   it('records a spell with its course of states, to the millisecond', () => {
@@ -119,6 +125,29 @@ describe('a target history', () => {
     expect(history.spells.map((s) => s.from)).toEqual([later]);
     expect(history.exactFrom).toBe(t0 + 2 * HOUR);
     expect(history.since).toBe(t0);
+  });
+
+  it('follows no transition older than the latest it followed: one written late cannot undo a newer one', () => {
+    // A large poll recorded FAILED at t0 and writes its entries after its commit; a ping recorded
+    // the recovery at t0 + 1h in between, starting from the board that poll had written.
+    const stored: TargetStatus = {
+      kind: 'datastream',
+      state: 'FAILED',
+      healthy: false,
+      since: new Date(t0),
+      detail: '',
+      unhealthySince: new Date(t0),
+      streak: null,
+    };
+    const byThePing = advanceHistory(
+      undefined,
+      stored,
+      [to('RUNNING', t0 + HOUR, 'FAILED')],
+      new Date(t0 + HOUR),
+    );
+    const late = advanceHistory(byThePing, undefined, [to('FAILED', t0, null)], new Date(t0));
+    expect(late.spells).toEqual([{ from: t0, to: t0 + HOUR, states: ['FAILED', 'RUNNING'], alerted: true }]);
+    expect(late.lastAt).toBe(t0 + HOUR);
   });
 
   it('leaves the entry it was given as it was', () => {
