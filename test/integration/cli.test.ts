@@ -146,9 +146,7 @@ describe('gcp-status-poller status, from a terminal', () => {
     expect([code, stderr]).toEqual([0, '']);
     const lines = stdout.split('\n');
     expect(lines[0]).toMatch(/^TARGET +STATE +FOR +24H +7D +30D +90D +ROUTE +DETAIL$/);
-    expect(lines[1]).toMatch(
-      /^billing +✗ FAILED +\S+ +0% +0% +0% +0% +default +the job reported a failure/,
-    );
+    expect(lines[1]).toMatch(/^billing +✗ FAILED +\S+ +0% +0% +0% +0% +default +the job reported a failure/);
     expect(lines[2]).toMatch(/^orders +✓ UP +\S+ +100% +100% +100% +100% +default +last ping/);
     expect(lines[4]).toBe('2 targets: 1 unhealthy, 1 healthy');
     expect(stdout).toMatch(

@@ -204,6 +204,10 @@ describe('what a page view costs', () => {
       const before = poller.deps.store.operations.reads;
       expect((await readTarget(poller.deps, 'job-7', { public: true }))?.name).toBe('job-7');
       expect(poller.deps.store.operations.reads - before).toBe(3);
+      // A name that would be a prefix (every member of job-7) reads nothing: it names no target.
+      const again = poller.deps.store.operations.reads;
+      expect(await readTarget(poller.deps, 'job-7/', { public: true })).toBeUndefined();
+      expect(poller.deps.store.operations.reads - again).toBe(0);
     } finally {
       await poller.close();
     }

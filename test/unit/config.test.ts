@@ -223,6 +223,14 @@ targets:
         `routes:\n  data: { webhook: SLACK_WEBHOOK_DATA, report: monthly }\ntargets: [{ name: a, kind: push, every: 1d }]`,
       ),
     ).toMatch(/routes\.data\.report: .*"weekly"\|"none" \(line 2\)/);
+    expect(
+      errorOf(
+        `routes:\n  data:\n    webhook: SLACK_WEBHOOK_DATA\n    report: weekly2\ntargets: [{ name: a, kind: push, every: 1d }]`,
+      ),
+    ).toMatch(/routes\.data\.report: .* \(line 4\)/);
+    expect(errorOf(`routes:\n  data: lower_case\ntargets: [{ name: a, kind: push, every: 1d }]`)).toMatch(
+      /routes\.data: must name an environment variable, e\.g\. SLACK_WEBHOOK_DATA \(line 2\)/,
+    );
     expect(errorOf(`defaults: { report: daily }\ntargets: [{ name: a, kind: push, every: 1d }]`)).toMatch(
       /defaults\.report: .*weekly.*none.* \(line 1\)/,
     );
