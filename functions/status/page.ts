@@ -211,10 +211,10 @@ th{font-weight:600;color:var(--muted)}
 .pill.healthy{background:var(--pill-up)}.pill.unhealthy{background:var(--pill-down)}
 .since,.held{display:block;font-size:12px}.held{color:var(--held-text);font-weight:600}
 .uptime{white-space:nowrap}.uptime span{display:inline-block;min-width:62px;font-size:12px}.uptime b{display:block;font-size:13px}.uptime small{color:var(--muted)}
-.bar{min-width:200px;width:32%}
+.bar{min-width:200px;width:28%}
 .days{display:flex;height:26px}.days i{--c:var(--none);--n:1;flex:1;border-radius:1px;background:repeating-linear-gradient(90deg,var(--c) 0 calc(100% / var(--n) - 1px),transparent 0 calc(100% / var(--n)))}
 .days .up{--c:var(--up)}.days .mostly{--c:var(--mostly)}.days .partly{--c:var(--partly)}.days .down{--c:var(--down)}
-.detail{max-width:320px;overflow-wrap:anywhere;font-size:12px}
+.detail{min-width:200px;max-width:320px;overflow-wrap:anywhere;font-size:12px}
 @media (min-width:721px){.name strong{white-space:nowrap}}
 .recorded{display:block;font-size:11px;color:var(--muted);white-space:normal}
 tr[data-health=unhealthy] .name strong{color:var(--bad-text)}
