@@ -23,29 +23,15 @@ export async function readStatus(
   if (!options.public) await loadKinds(config.targets);
   // `name/` selects the members a discovery target found, stored under it.
   const names = config.targets.flatMap((t) => [t.name, `${t.name}/`]);
-  const now = deps.clock();
-  const [statuses, histories, silences] = await Promise.all([
-    deps.store.read(names),
-    deps.store.histories(names),
-    deps.store.silences(now),
-  ]);
-  const view = statusView({
-    targets: config.targets,
-    statuses,
-    histories,
-    silences,
-    now,
-    public: options.public,
-    consoleUrl: linkOf,
-  });
+  const view = await viewOf(deps, config.targets, { statuses: names, histories: names }, options);
   return { view, reads: deps.store.operations.reads - before };
 }
 
 /**
  * One target as the page shows it (or a resource a discovery target found, `orders/abc`), for a
  * badge or its history: the shards holding it (and its dependencies) and the silences, 5 documents
- * at most when it depends on nothing. Undefined
- * when the file has no such target or the store no such resource.
+ * at most when it depends on nothing. Undefined when the file has no such target or the store no
+ * such resource.
  */
 export async function readTarget(
   deps: StatusDependencies,
@@ -59,15 +45,27 @@ export async function readTarget(
   const target = config.targets.find((t) => t.name === parts[0]);
   if (!target) return undefined;
   if (!options.public) await loadKinds([target]);
+  // Its dependencies' states too: whether its alerts wait behind theirs.
+  const reads = { statuses: [name, ...target.dependsOn], histories: [name] };
+  const view = await viewOf(deps, [target], reads, options);
+  return view.targets.find((row) => row.name === name);
+}
+
+/** The view of `targets`, from the states and history entries of `names` and the silences. */
+async function viewOf(
+  deps: StatusDependencies,
+  targets: readonly Target[],
+  names: { statuses: readonly string[]; histories: readonly string[] },
+  options: { public: boolean },
+): Promise<StatusView> {
   const now = deps.clock();
   const [statuses, histories, silences] = await Promise.all([
-    // Its dependencies too: whether its alerts wait behind theirs.
-    deps.store.read([name, ...target.dependsOn]),
-    deps.store.histories([name]),
+    deps.store.read(names.statuses),
+    deps.store.histories(names.histories),
     deps.store.silences(now),
   ]);
-  const view = statusView({
-    targets: [target],
+  return statusView({
+    targets,
     statuses,
     histories,
     silences,
@@ -75,7 +73,6 @@ export async function readTarget(
     public: options.public,
     consoleUrl: linkOf,
   });
-  return view.targets.find((row) => row.name === name);
 }
 
 /**

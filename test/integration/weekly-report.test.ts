@@ -24,6 +24,13 @@ describe('a weekly report per route', () => {
   const at = (iso: string) => {
     now = new Date(iso);
   };
+  /** The poller's environment: both webhooks, the emulator project of this test. */
+  const env = () => ({
+    GOOGLE_CLOUD_PROJECT: project,
+    SLACK_WEBHOOK_URL: alerts.url,
+    SLACK_WEBHOOK_DATA: data.url,
+    PING_KEY: KEY,
+  });
   const text = (message: { blocks: { text?: { text: string } }[] } | undefined) =>
     message?.blocks.map((b) => b.text?.text ?? '').join('\n') ?? '';
 
@@ -31,16 +38,7 @@ describe('a weekly report per route', () => {
     [alerts, data] = await Promise.all([SlackReceiver.start(), SlackReceiver.start()]);
     project = freshProject();
     now = new Date('2026-11-16T00:00:00Z');
-    poller = await Poller.start(
-      {
-        GOOGLE_CLOUD_PROJECT: project,
-        SLACK_WEBHOOK_URL: alerts.url,
-        SLACK_WEBHOOK_DATA: data.url,
-        PING_KEY: KEY,
-      },
-      yaml,
-      { clock: () => now },
-    );
+    poller = await Poller.start(env(), yaml, { clock: () => now });
   });
 
   afterEach(async () => {
@@ -86,16 +84,7 @@ describe('a weekly report per route', () => {
   it('sends it once, however many polls run on Monday, and none to a route that did not ask', async () => {
     await aWeek();
     at('2026-11-23T00:05:00Z');
-    const other = await Poller.start(
-      {
-        GOOGLE_CLOUD_PROJECT: project,
-        SLACK_WEBHOOK_URL: alerts.url,
-        SLACK_WEBHOOK_DATA: data.url,
-        PING_KEY: KEY,
-      },
-      yaml,
-      { clock: () => now },
-    );
+    const other = await Poller.start(env(), yaml, { clock: () => now });
     await Promise.all([poller.poll(), other.poll(), poller.poll()]);
     at('2026-11-23T00:10:00Z');
     await poller.poll();
@@ -129,14 +118,8 @@ describe('a weekly report per route', () => {
     await aWeek();
     at('2026-11-23T00:05:00Z');
     await poller.poll();
-    const env = {
-      GOOGLE_CLOUD_PROJECT: project,
-      SLACK_WEBHOOK_URL: alerts.url,
-      SLACK_WEBHOOK_DATA: data.url,
-      PING_KEY: KEY,
-    };
     const plain = await Poller.start(
-      env,
+      env(),
       yaml.replace('{ webhook: SLACK_WEBHOOK_DATA, report: weekly }', 'SLACK_WEBHOOK_DATA'),
       {
         clock: () => now,
