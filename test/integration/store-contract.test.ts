@@ -185,6 +185,7 @@ describe.each(stores)('the %s state store', (_, makeStore) => {
             down: {},
             spells: [{ from: at.getTime(), to: null, states: ['FAILED'], alerted: true }],
             exactFrom: 0,
+            lastAt: at.getTime(),
           },
         ],
       ]),
