@@ -11,6 +11,7 @@
  * Run: npm run bench:status -- [--targets 300] [--views 20] [--no-build]
  */
 import { execFileSync, spawn } from 'node:child_process';
+import { get as httpGet } from 'node:http';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -125,12 +126,25 @@ const warm = async (path: string) => {
   for (let i = 0; i < VIEWS; i++) times.push((await time(path)).ms);
   return summary(times);
 };
+/** The page's size as sent to a browser that takes gzip (fetch would count it unpacked). */
+function gzippedBytes(address: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    httpGet(address, { headers: { 'accept-encoding': 'gzip' } }, (res) => {
+      let bytes = 0;
+      res.on('data', (chunk: Buffer) => (bytes += chunk.length));
+      res.on('end', () => {
+        resolve(bytes);
+      });
+    }).on('error', reject);
+  });
+}
 const page = await warm('/');
 const api = await warm('/api/targets');
 const history = await warm(`/api/targets/${names[0] ?? ''}/history`);
 const badge = await warm(`/badge/${names[0] ?? ''}/uptime-30d.svg`);
 const kib = (bytes: number) => `${Math.round(bytes / 1024)} KiB`;
 say(`cold start      first page in ${Math.round(coldMs)} ms from spawn (${kib(first.bytes)} of HTML)`);
+say(`page, gzipped   ${kib(await gzippedBytes(`${url}/`))} (as sent to a browser, which takes gzip)`);
 const uncached = summary(renders);
 say(
   `page, uncached  median ${uncached.median} ms · p95 ${uncached.p95} ms · max ${uncached.max} ms (${VIEWS} reads of the emulator and renders, in process)`,

@@ -1,3 +1,5 @@
+import { get as httpGet } from 'node:http';
+import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readStatus, readTarget } from '../../functions/app/status.ts';
 import type { StatusView, TargetRow } from '../../functions/status/view.ts';
@@ -176,6 +178,26 @@ describe('the status function, against history in the Firestore emulator', () =>
     expect((await get(poller.statusUrl, '/api/targets/nope/history')).status).toBe(404);
     expect((await get(poller.statusUrl, '/index.html')).status).toBe(404);
     expect((await get(poller.statusUrl, '/badge/%E0%A4%A.svg')).status).toBe(404);
+  });
+
+  it('gzips the page and the JSON for a client that takes it, and only then', async () => {
+    const raw = (path: string, headers: Record<string, string>) =>
+      new Promise<{ encoding: string | undefined; body: Buffer }>((resolve, reject) => {
+        httpGet(`${poller.statusUrl}${path}`, { headers }, (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (chunk: Buffer) => chunks.push(chunk));
+          res.on('end', () => {
+            resolve({ encoding: res.headers['content-encoding'], body: Buffer.concat(chunks) });
+          });
+        }).on('error', reject);
+      });
+    const zipped = await raw('/', { 'accept-encoding': 'gzip, deflate, br' });
+    expect(zipped.encoding).toBe('gzip');
+    expect(gunzipSync(zipped.body).toString()).toContain('1 of 3 unhealthy');
+    const json = await raw('/api/targets', { 'accept-encoding': 'gzip' });
+    expect(JSON.parse(gunzipSync(json.body).toString())).toMatchObject({ summary: { total: 3 } });
+    const plain = await raw('/', {});
+    expect([plain.encoding, plain.body.toString().includes('1 of 3 unhealthy')]).toEqual([undefined, true]);
   });
 
   it('sends the page under a policy that allows no script', async () => {
