@@ -139,7 +139,7 @@ async function answer(
 /**
  * Sends `body` gzipped when the client takes it and it is worth it: a page of 300 targets is
  * ~500 KB of HTML (its bars and tables repeat themselves) and ~10 times less gzipped, and
- * neither functions-framework nor Cloud Run compresses responses.
+ * functions-framework does not compress, and no load balancer is assumed in front.
  */
 function sendCompressed(req: Request, res: Response, body: string): void {
   res.vary('Accept-Encoding');
