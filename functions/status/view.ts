@@ -192,6 +192,14 @@ export function filterRows(rows: readonly TargetRow[], filter: StatusFilter): Ta
   });
 }
 
+/** Every row shows the same 90 days: each date is written once, not once per target. */
+const isoDates = new Map<number, string>();
 function isoDate(day: number): string {
-  return new Date(day * DAY_MS).toISOString().slice(0, 10);
+  let date = isoDates.get(day);
+  if (date === undefined) {
+    date = new Date(day * DAY_MS).toISOString().slice(0, 10);
+    if (isoDates.size > 1000) isoDates.clear();
+    isoDates.set(day, date);
+  }
+  return date;
 }
