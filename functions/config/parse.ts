@@ -58,9 +58,9 @@ function toIssue(issue: z.core.$ZodIssue): { path: PropertyKey[]; message: strin
     const message = issue.keys.length > 1 ? `unknown keys ${issue.keys.join(', ')}` : 'unknown key';
     return { path: [...issue.path, issue.keys[0] ?? ''], message };
   }
-  // A route (a variable's name, or an object) that fails: the first problem of the form it is
-  // written in, at its key, rather than "invalid input".
-  if (issue.code === 'invalid_union' && issue.path[0] === 'routes') {
+  // A value that fits none of its forms (a route: a variable's name, or an object): the first
+  // problem of the form it is written in, at its key, rather than "invalid input".
+  if (issue.code === 'invalid_union') {
     const written = issue.errors.find(
       (branch) => !(branch[0]?.code === 'invalid_type' && branch[0].path.length === 0),
     );

@@ -70,15 +70,28 @@ export function declaredEnvironment(
     throw new Error(
       `${functionName}: environment_variables is not one local: ${String(service['environment_variables'])}`,
     );
+  const variable = (name: string) => values[name] ?? module.variable[name]?.[0]?.['default'];
+  const resolve = (value: string): string => {
+    // `${local.x.NAME}`: another local's entry, resolved in turn.
+    const entry = /^\$\{local\.(\w+)\.(\w+)\}$/.exec(value);
+    if (entry) return resolve((local(entry[1]) as Record<string, string>)[entry[2] ?? ''] ?? '');
+    // `${var.x ? "a" : "b"}`, for a bool.
+    const choice = /^\$\{var\.(\w+) \? "([^"]*)" : "([^"]*)"\}$/.exec(value);
+    if (choice) return String(variable(choice[1] ?? '')) === 'true' ? (choice[2] ?? '') : (choice[3] ?? '');
+    // `${var.x}`, or `${var.x == null ? "" : var.x}` for an optional one.
+    const name = /^\$\{var\.(\w+)(?: == null \? "" : var\.\1)?\}$/.exec(value)?.[1];
+    if (!name) return value;
+    const declared = variable(name);
+    return typeof declared === 'string' ? declared : '';
+  };
   const plain = Object.fromEntries(
-    Object.entries(local(plainLocal) as Record<string, string>).map(([name, value]) => {
-      // `${var.x}`, or `${var.x == null ? "" : var.x}` for an optional one.
-      const variable = /^\$\{var\.(\w+)(?: == null \? "" : var\.\1)?\}$/.exec(value)?.[1];
-      if (!variable) return [name, value];
-      const declared = module.variable[variable]?.[0]?.['default'];
-      return [name, values[variable] ?? (typeof declared === 'string' ? declared : '')];
-    }),
+    Object.entries(local(plainLocal) as Record<string, string>).map(([name, value]) => [
+      name,
+      resolve(value),
+    ]),
   );
+  // A function with no secret has no dynamic block.
+  if (service['dynamic'] === undefined) return { plain, secrets: [], routeSecrets: false };
   const dynamic = block(service['dynamic'] as Record<string, unknown>, 'secret_environment_variables');
   const secretLocal = localName(dynamic['for_each']);
   const expression = String(local(secretLocal));

@@ -26,6 +26,19 @@ function to(state: string, ms: number, from: string | null, fate: 'send' | HoldR
   return fate === 'send' || healthy.has(state) ? transition : { ...transition, heldBy: fate };
 }
 
+/** What the board holds of a target FAILED since `since`, unhealthy since `unhealthySince`. */
+function failedOnTheBoard(since: number, unhealthySince: number): TargetStatus {
+  return {
+    kind: 'datastream',
+    state: 'FAILED',
+    healthy: false,
+    since: new Date(since),
+    detail: '',
+    unhealthySince: new Date(unhealthySince),
+    streak: null,
+  };
+}
+
 /** Walks a target through transitions one at a time, as polls record them. */
 function walk(steps: Transition[], start?: TargetHistory): TargetHistory {
   return steps.reduce<TargetHistory | undefined>(
@@ -76,15 +89,7 @@ describe('a target history', () => {
   });
 
   it('starts an unhealthy target recorded before histories existed with its ongoing spell', () => {
-    const stored: TargetStatus = {
-      kind: 'datastream',
-      state: 'FAILED',
-      healthy: false,
-      since: new Date(t0),
-      detail: '',
-      unhealthySince: new Date(t0 - HOUR),
-      streak: null,
-    };
+    const stored = failedOnTheBoard(t0, t0 - HOUR);
     const history = advanceHistory(
       undefined,
       stored,
@@ -130,15 +135,7 @@ describe('a target history', () => {
   it('follows no transition older than the latest it followed: one written late cannot undo a newer one', () => {
     // A large poll recorded FAILED at t0 and writes its entries after its commit; a ping recorded
     // the recovery at t0 + 1h in between, starting from the board that poll had written.
-    const stored: TargetStatus = {
-      kind: 'datastream',
-      state: 'FAILED',
-      healthy: false,
-      since: new Date(t0),
-      detail: '',
-      unhealthySince: new Date(t0),
-      streak: null,
-    };
+    const stored = failedOnTheBoard(t0, t0);
     const byThePing = advanceHistory(
       undefined,
       stored,
